@@ -1,0 +1,257 @@
+package io.flowcluster.server.api;
+
+import io.flowcluster.server.config.FlowConfig;
+import io.flowcluster.server.job.FieldError;
+import io.flowcluster.server.job.JobSpec;
+import io.flowcluster.server.job.JobState;
+import io.flowcluster.server.job.JobValidator;
+import io.flowcluster.server.job.StepState;
+import io.flowcluster.server.metrics.FlowMetrics;
+import io.flowcluster.server.node.LocalNode;
+import io.flowcluster.server.store.AbortOutcome;
+import io.flowcluster.server.store.IdempotencyKeyReusedException;
+import io.flowcluster.server.store.JobPage;
+import io.flowcluster.server.store.JobQuery;
+import io.flowcluster.server.store.JobStore;
+import io.flowcluster.server.store.LogLine;
+import io.flowcluster.server.store.StoredJob;
+import io.flowcluster.server.store.StoredMessage;
+import io.flowcluster.server.store.StoredStep;
+import io.flowcluster.server.store.Submission;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.apache.commons.codec.digest.DigestUtils;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+
+@Path("/api/v1/jobs")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+@SecurityRequirement(name = "apiToken")
+public class JobResource {
+
+    static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 500;
+
+    private final JobStore store;
+    private final RequestReader reader;
+    private final JobValidator validator;
+    private final FlowMetrics metrics;
+    private final LocalNode node;
+
+    JobResource(JobStore store, RequestReader reader, FlowConfig config, FlowMetrics metrics, LocalNode node) {
+        this.store = store;
+        this.reader = reader;
+        this.validator = new JobValidator(config.api().maxSteps());
+        this.metrics = metrics;
+        this.node = node;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a job", description = "201 with the job; with an Idempotency-Key seen before, 200 with that job")
+    public Response submit(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey, UriInfo uri) {
+        JobSpec spec = reader.read(body, JobSpec.class);
+        List<FieldError> errors = validator.validate(spec);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ProblemException.Type.INVALID_REQUEST, summary(errors), errors);
+        }
+        Optional<String> key = Optional.ofNullable(idempotencyKey);
+        if (key.isPresent() && (key.get().isBlank() || key.get().length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+            throw new ProblemException(ProblemException.Type.INVALID_REQUEST,
+                    "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+        }
+        Submission submission;
+        try {
+            submission = store.submit(spec, key, DigestUtils.sha256Hex(reader.canonical(spec)));
+        } catch (IdempotencyKeyReusedException e) {
+            throw new ProblemException(ProblemException.Type.IDEMPOTENCY_KEY_REUSED, e.getMessage());
+        }
+        if (submission.created()) {
+            metrics.jobSubmitted();
+        }
+        Response.ResponseBuilder response = submission.created()
+                ? Response.created(uri.getAbsolutePathBuilder().path(submission.jobId().toString()).build())
+                : Response.ok().header("Location", uri.getAbsolutePathBuilder().path(submission.jobId().toString()).build())
+                        .header("Idempotent-Replayed", "true");
+        return response.entity(view(submission.jobId())).build();
+    }
+
+    @GET
+    @Operation(summary = "List jobs, newest first", description = "Filter by state and by label (key=value, all must match)")
+    public JobListView list(@QueryParam("state") List<String> states, @QueryParam("label") List<String> labels,
+            @QueryParam("limit") @DefaultValue("" + DEFAULT_PAGE) String limit, @QueryParam("cursor") String cursor) {
+        JobPage page = store.list(new JobQuery(parseStates(states), parseLabels(labels), Cursor.decode(cursor), parseLimit(limit)));
+        Map<UUID, List<StepState>> stepStates = store.stepStates(page.jobs().stream().map(StoredJob::id).toList());
+        List<JobView> items = page.jobs().stream()
+                .map(j -> JobView.of(j, Progress.of(stepStates.getOrDefault(j.id(), List.of())), null))
+                .toList();
+        return new JobListView(items, page.nextBeforeSeq().isPresent() ? Cursor.encode(page.nextBeforeSeq().getAsLong()) : null);
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "A job with its steps, owner node and progress")
+    public JobView get(@PathParam("id") String id) {
+        return view(jobId(id));
+    }
+
+    @GET
+    @Path("{id}/log")
+    @Produces({MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON})
+    @Operation(summary = "Output of every step attempt, attempt by attempt",
+            description = "text/plain by default, one line per output line; JSON lines objects when application/json is accepted")
+    public Response log(@PathParam("id") String id, HttpHeaders headers) {
+        UUID job = jobId(id);
+        requireJob(job);
+        List<LogLine> lines = store.log(job);
+        boolean json = headers.getAcceptableMediaTypes().stream()
+                .anyMatch(m -> m.isCompatible(MediaType.APPLICATION_JSON_TYPE) && !m.isWildcardType());
+        if (json) {
+            return Response.ok(lines, MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        String text = lines.stream()
+                .map(l -> l.at() + " " + l.step() + "#" + l.attempt() + " " + l.node() + " " + l.stream() + " | " + l.line())
+                .collect(Collectors.joining("\n", "", lines.isEmpty() ? "" : "\n"));
+        return Response.ok(text, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+    }
+
+    @POST
+    @Path("{id}/abort")
+    @Operation(summary = "Abort a job", description = "Steps not yet ended are aborted and running processes killed; 409 if the job has ended")
+    public JobView abort(@PathParam("id") String id) {
+        UUID job = jobId(id);
+        AbortOutcome outcome = store.abort(job);
+        switch (outcome.kind()) {
+            case NOT_FOUND -> throw notFound(id);
+            case ALREADY_FINISHED -> throw new ProblemException(ProblemException.Type.JOB_FINISHED,
+                    "job " + id + " has already ended as " + outcome.finishedState() + "; only a job that has not ended can be aborted");
+            case ABORTED -> metrics.jobFinished(JobState.ABORTED);
+        }
+        return view(job);
+    }
+
+    @POST
+    @Path("{id}/messages")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Send a message to a job (a signal or an approval)")
+    public Response postMessage(@PathParam("id") String id, byte[] body) {
+        UUID job = jobId(id);
+        MessageRequest message = reader.read(body, MessageRequest.class);
+        if (message.name() == null || message.name().isBlank()) {
+            throw new ProblemException(ProblemException.Type.INVALID_REQUEST, "name: is required",
+                    List.of(new FieldError("name", "is required")));
+        }
+        StoredJob stored = requireJob(job);
+        if (stored.state().isTerminal()) {
+            throw new ProblemException(ProblemException.Type.JOB_FINISHED,
+                    "job " + id + " has ended as " + stored.state() + "; it takes no more messages");
+        }
+        StoredMessage saved = store.addMessage(job, message.name(), message.payload(), node.id()).orElseThrow(() -> notFound(id));
+        return Response.accepted(saved).build();
+    }
+
+    @GET
+    @Path("{id}/messages")
+    @Operation(summary = "Messages sent to a job, oldest first")
+    public List<StoredMessage> messages(@PathParam("id") String id) {
+        UUID job = jobId(id);
+        requireJob(job);
+        return store.messages(job);
+    }
+
+    private JobView view(UUID id) {
+        StoredJob job = requireJob(id);
+        List<StoredStep> steps = store.steps(id);
+        return JobView.of(job, Progress.of(steps.stream().map(StoredStep::state).toList()),
+                steps.stream().map(StepView::of).toList());
+    }
+
+    private StoredJob requireJob(UUID id) {
+        return store.find(id).orElseThrow(() -> notFound(id.toString()));
+    }
+
+    private static UUID jobId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw notFound(id);
+        }
+    }
+
+    private static ProblemException notFound(String id) {
+        return new ProblemException(ProblemException.Type.NOT_FOUND, "no job with id '" + id + "'");
+    }
+
+    private static String summary(List<FieldError> errors) {
+        return errors.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; "));
+    }
+
+    private static Set<JobState> parseStates(List<String> values) {
+        Set<JobState> states = EnumSet.noneOf(JobState.class);
+        for (String value : values) {
+            for (String s : value.split(",")) {
+                try {
+                    states.add(JobState.valueOf(s.trim().toUpperCase()));
+                } catch (IllegalArgumentException e) {
+                    throw new ProblemException(ProblemException.Type.INVALID_REQUEST, "state '" + s + "' is not one of "
+                            + EnumSet.allOf(JobState.class), List.of(new FieldError("state", "unknown state '" + s + "'")));
+                }
+            }
+        }
+        return states;
+    }
+
+    private static Map<String, String> parseLabels(List<String> values) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        List<FieldError> errors = new ArrayList<>();
+        for (String value : values) {
+            int eq = value.indexOf('=');
+            if (eq <= 0) {
+                errors.add(new FieldError("label", "'" + value + "' must be key=value"));
+            } else {
+                labels.put(value.substring(0, eq), value.substring(eq + 1));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ProblemException.Type.INVALID_REQUEST, summary(errors), errors);
+        }
+        return labels;
+    }
+
+    private static int parseLimit(String value) {
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= MAX_PAGE) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ProblemException(ProblemException.Type.INVALID_REQUEST, "limit must be an integer from 1 to " + MAX_PAGE,
+                List.of(new FieldError("limit", "'" + value + "' is not from 1 to " + MAX_PAGE)));
+    }
+
+}

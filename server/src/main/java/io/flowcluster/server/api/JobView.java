@@ -1,0 +1,31 @@
+package io.flowcluster.server.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.flowcluster.server.job.JobState;
+import io.flowcluster.server.store.StoredJob;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A job as the API shows it; {@code steps} only on the single-job resource. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobView(
+        UUID id,
+        String name,
+        int priority,
+        Map<String, String> labels,
+        Map<String, String> parameters,
+        JobState state,
+        String owner,
+        Instant submittedAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Progress progress,
+        List<StepView> steps) {
+
+    static JobView of(StoredJob job, Progress progress, List<StepView> steps) {
+        return new JobView(job.id(), job.name(), job.priority(), job.labels(), job.parameters(), job.state(),
+                job.ownerNode(), job.submittedAt(), job.startedAt(), job.finishedAt(), progress, steps);
+    }
+}

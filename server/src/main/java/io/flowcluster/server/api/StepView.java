@@ -1,0 +1,27 @@
+package io.flowcluster.server.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.flowcluster.server.job.StepSpec;
+import io.flowcluster.server.job.StepState;
+import io.flowcluster.server.store.StoredStep;
+import java.time.Instant;
+
+/** A step's definition and where it stands; {@code retryAt} while it waits out a backoff. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StepView(
+        String name,
+        StepState state,
+        int attempt,
+        String node,
+        Instant retryAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Integer exitCode,
+        String message,
+        StepSpec definition) {
+
+    static StepView of(StoredStep s) {
+        return new StepView(s.spec().name(), s.state(), s.attempt(), s.node(), s.notBefore(), s.startedAt(),
+                s.finishedAt(), s.exitCode(), s.message(), s.spec());
+    }
+}

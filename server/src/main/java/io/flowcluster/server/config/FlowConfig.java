@@ -1,0 +1,74 @@
+package io.flowcluster.server.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Every server setting, under {@code flow.} (environment {@code FLOW_...}). */
+@ConfigMapping(prefix = "flow")
+public interface FlowConfig {
+
+    Node node();
+
+    Api api();
+
+    Scheduler scheduler();
+
+    Worker worker();
+
+    interface Node {
+        /** This node's id; in a pod the operator sets it from {@code POD_NAME}. */
+        @WithDefault("${POD_NAME:${HOSTNAME:local}}")
+        String id();
+    }
+
+    interface Api {
+        /** Bearer token every {@code /api} request must carry. */
+        Optional<String> token();
+
+        /** Largest accepted request body, in bytes. */
+        @WithDefault("1048576")
+        int maxBodyBytes();
+
+        /** Most steps one job may have. */
+        @WithDefault("10000")
+        int maxSteps();
+    }
+
+    interface Scheduler {
+        /** Safety-net pass interval; LISTEN/NOTIFY wakes the scheduler sooner. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Most steps dispatched in one transaction. */
+        @WithDefault("500")
+        int batchSize();
+    }
+
+    interface Worker {
+        /** Steps this node runs at once. */
+        @WithDefault("8")
+        int taskPoolSize();
+
+        /** Safety-net claim interval; LISTEN/NOTIFY wakes the worker sooner. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Output kept per step attempt; the rest is dropped with a marker line. */
+        @WithDefault("1048576")
+        int maxLogBytes();
+
+        /** How often output of running steps is written to the database. */
+        @WithDefault("500ms")
+        Duration logFlushInterval();
+
+        /** Time between SIGTERM and SIGKILL when a step is killed. */
+        @WithDefault("3s")
+        Duration killGrace();
+
+        /** Parent directory of the per-job working directories. */
+        @WithDefault("${java.io.tmpdir}/flowcluster-work")
+        String workDir();
+    }
+}

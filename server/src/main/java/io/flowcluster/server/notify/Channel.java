@@ -1,0 +1,21 @@
+package io.flowcluster.server.notify;
+
+/** PostgreSQL NOTIFY channels; a notification is delivered when its transaction commits. */
+public enum Channel {
+    /** Work for the scheduler: a job was submitted, a step ended or became ready. */
+    SCHEDULER("flow_scheduler"),
+    /** Steps were dispatched; the payload is the node id they went to. */
+    WORKER("flow_worker"),
+    /** A job was aborted; the payload is its id. */
+    ABORT("flow_abort");
+
+    private final String sqlName;
+
+    Channel(String sqlName) {
+        this.sqlName = sqlName;
+    }
+
+    public String sqlName() {
+        return sqlName;
+    }
+}

@@ -1,0 +1,275 @@
+package io.flowcluster.server.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flowcluster.server.job.JobSpec;
+import io.flowcluster.server.job.JobState;
+import io.flowcluster.server.job.StepSpec;
+import io.flowcluster.server.job.StepState;
+import io.flowcluster.server.notify.Channel;
+import io.flowcluster.server.notify.Notifications;
+import jakarta.inject.Singleton;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+
+/** Jobs as the API sees them: submit, read, list, abort, messages and logs. */
+@Singleton
+public class JobStore {
+
+    private static final String JOB_COLUMNS =
+            "id, seq, name, priority, labels, parameters, state, owner_node, submitted_at, started_at, finished_at";
+
+    private final Jdbi jdbi;
+    private final JsonColumns json;
+
+    JobStore(Jdbi jdbi, JsonColumns json) {
+        this.jdbi = jdbi;
+        this.json = json;
+    }
+
+    /**
+     * Stores a validated job with its steps in one transaction. With an idempotency key seen
+     * before, returns that job instead (or throws if the request body differs).
+     */
+    public Submission submit(JobSpec spec, Optional<String> idempotencyKey, String requestSha256) {
+        return jdbi.inTransaction(h -> {
+            UUID id = UUID.randomUUID();
+            Optional<Long> seq = h.createQuery("""
+                    insert into job (id, name, priority, labels, parameters, state, idempotency_key, request_sha256)
+                    values (:id, :name, :priority, cast(:labels as jsonb), cast(:parameters as jsonb), 'PENDING', :key, :sha)
+                    on conflict (idempotency_key) do nothing
+                    returning seq""")
+                    .bind("id", id)
+                    .bind("name", spec.name())
+                    .bind("priority", spec.effectivePriority())
+                    .bind("labels", json.write(spec.effectiveLabels()))
+                    .bind("parameters", json.write(spec.effectiveParameters()))
+                    .bind("key", idempotencyKey.orElse(null))
+                    .bind("sha", requestSha256)
+                    .mapTo(Long.class)
+                    .findOne();
+            if (seq.isEmpty()) {
+                return existingSubmission(h, idempotencyKey.orElseThrow(), requestSha256);
+            }
+            insertSteps(h, id, seq.get(), spec);
+            Notifications.send(h, Channel.SCHEDULER, id.toString());
+            return new Submission(id, true);
+        });
+    }
+
+    private static Submission existingSubmission(Handle h, String key, String requestSha256) {
+        Map<String, Object> existing = h.createQuery("select id, request_sha256 from job where idempotency_key = :key")
+                .bind("key", key)
+                .mapToMap()
+                .one();
+        UUID id = (UUID) existing.get("id");
+        if (!requestSha256.equals(existing.get("request_sha256"))) {
+            throw new IdempotencyKeyReusedException(id);
+        }
+        return new Submission(id, false);
+    }
+
+    private void insertSteps(Handle h, UUID jobId, long seq, JobSpec spec) {
+        Map<String, Integer> indexByName = new HashMap<>();
+        for (int i = 0; i < spec.steps().size(); i++) {
+            indexByName.put(spec.steps().get(i).name(), i);
+        }
+        PreparedBatch batch = h.prepareBatch("""
+                insert into step (job_id, idx, name, kind, spec, depends_on, job_priority, job_seq, state)
+                values (:job, :idx, :name, :kind, cast(:spec as jsonb), :deps, :priority, :seq, :state)""");
+        for (int i = 0; i < spec.steps().size(); i++) {
+            StepSpec step = spec.steps().get(i);
+            Integer[] deps = step.dependencies().stream().map(indexByName::get).toArray(Integer[]::new);
+            batch.bind("job", jobId)
+                    .bind("idx", i)
+                    .bind("name", step.name())
+                    .bind("kind", step.stepKind().wireName())
+                    .bind("spec", json.write(step))
+                    .bind("deps", deps)
+                    .bind("priority", spec.effectivePriority())
+                    .bind("seq", seq)
+                    .bind("state", (deps.length == 0 ? StepState.READY : StepState.PENDING).name())
+                    .add();
+        }
+        batch.execute();
+    }
+
+    public Optional<StoredJob> find(UUID id) {
+        return jdbi.withHandle(h -> h.createQuery("select " + JOB_COLUMNS + " from job where id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> job(rs))
+                .findOne());
+    }
+
+    public List<StoredStep> steps(UUID jobId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select idx, spec, state, attempt, node, not_before, started_at, finished_at, exit_code, message
+                        from step where job_id = :job order by idx""")
+                .bind("job", jobId)
+                .map((rs, ctx) -> new StoredStep(
+                        rs.getInt("idx"),
+                        json.stepSpec(rs.getString("spec")),
+                        StepState.valueOf(rs.getString("state")),
+                        rs.getInt("attempt"),
+                        rs.getString("node"),
+                        instant(rs, "not_before"),
+                        instant(rs, "started_at"),
+                        instant(rs, "finished_at"),
+                        (Integer) rs.getObject("exit_code"),
+                        rs.getString("message")))
+                .list());
+    }
+
+    /** The states of the steps of each of these jobs. */
+    public Map<UUID, List<StepState>> stepStates(List<UUID> jobIds) {
+        Map<UUID, List<StepState>> states = new HashMap<>();
+        if (jobIds.isEmpty()) {
+            return states;
+        }
+        jdbi.useHandle(h -> h.createQuery("select job_id, state from step where job_id = any(:ids)")
+                .bind("ids", jobIds.toArray(UUID[]::new))
+                .map((rs, ctx) -> Map.entry(rs.getObject("job_id", UUID.class), StepState.valueOf(rs.getString("state"))))
+                .forEach(e -> states.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue())));
+        return states;
+    }
+
+    public JobPage list(JobQuery q) {
+        StringBuilder sql = new StringBuilder("select " + JOB_COLUMNS + " from job where labels @> cast(:labels as jsonb)");
+        if (!q.states().isEmpty()) {
+            sql.append(" and state = any(:states)");
+        }
+        if (q.beforeSeq().isPresent()) {
+            sql.append(" and seq < :before");
+        }
+        sql.append(" order by seq desc limit :limit");
+        List<StoredJob> rows = jdbi.withHandle(h -> {
+            Query query = h.createQuery(sql.toString())
+                    .bind("labels", json.write(q.labels()))
+                    .bind("limit", q.limit() + 1);
+            if (!q.states().isEmpty()) {
+                query.bind("states", q.states().stream().map(Enum::name).toArray(String[]::new));
+            }
+            q.beforeSeq().ifPresent(before -> query.bind("before", before));
+            return query.map((rs, ctx) -> job(rs)).list();
+        });
+        if (rows.size() > q.limit()) {
+            List<StoredJob> page = rows.subList(0, q.limit());
+            return new JobPage(page, OptionalLong.of(page.get(page.size() - 1).seq()));
+        }
+        return new JobPage(rows, OptionalLong.empty());
+    }
+
+    /** Ends a job as ABORTED, with every step not yet ended; running processes are killed by their nodes. */
+    public AbortOutcome abort(UUID id) {
+        return jdbi.inTransaction(h -> {
+            Optional<JobState> state = lockJob(h, id);
+            if (state.isEmpty()) {
+                return AbortOutcome.notFound();
+            }
+            if (state.get().isTerminal()) {
+                return AbortOutcome.alreadyFinished(state.get());
+            }
+            h.createUpdate("update job set state = 'ABORTED', finished_at = now() where id = :id").bind("id", id).execute();
+            h.createUpdate("""
+                    update step set state = 'ABORTED', finished_at = now(), message = 'aborted'
+                    where job_id = :id and state not in ('SUCCEEDED', 'FAILED', 'SKIPPED', 'ABORTED')""")
+                    .bind("id", id).execute();
+            h.createUpdate("""
+                    update step_attempt set outcome = 'ABORTED', finished_at = now(), message = 'aborted'
+                    where job_id = :id and outcome is null""")
+                    .bind("id", id).execute();
+            Notifications.send(h, Channel.ABORT, id.toString());
+            Notifications.send(h, Channel.SCHEDULER, id.toString());
+            return AbortOutcome.aborted();
+        });
+    }
+
+    /** Stores a message for a job; empty when there is no such job. */
+    public Optional<StoredMessage> addMessage(UUID jobId, String name, JsonNode payload, String receivedBy) {
+        return jdbi.inTransaction(h -> {
+            if (lockJob(h, jobId).isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(h.createQuery("""
+                            insert into job_message (job_id, name, payload, received_by)
+                            values (:job, :name, cast(:payload as jsonb), :node)
+                            returning id, name, payload, received_by, received_at, processed_by, processed_at""")
+                    .bind("job", jobId)
+                    .bind("name", name)
+                    .bind("payload", payload == null ? null : json.write(payload))
+                    .bind("node", receivedBy)
+                    .map((rs, ctx) -> message(rs))
+                    .one());
+        });
+    }
+
+    public List<StoredMessage> messages(UUID jobId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select id, name, payload, received_by, received_at, processed_by, processed_at
+                        from job_message where job_id = :job order by id""")
+                .bind("job", jobId)
+                .map((rs, ctx) -> message(rs))
+                .list());
+    }
+
+    /** Every line of every attempt of the job, attempt by attempt in the order they started. */
+    public List<LogLine> log(UUID jobId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select s.name, a.attempt, a.node, l.stream, l.at, l.line
+                        from step_attempt a
+                        join step s on s.job_id = a.job_id and s.idx = a.idx
+                        join step_log l on l.job_id = a.job_id and l.idx = a.idx and l.attempt = a.attempt
+                        where a.job_id = :job
+                        order by a.id, l.line_no""")
+                .bind("job", jobId)
+                .map((rs, ctx) -> new LogLine(rs.getString("name"), rs.getInt("attempt"), rs.getString("node"),
+                        rs.getString("stream"), instant(rs, "at"), rs.getString("line")))
+                .list());
+    }
+
+    /** Locks the job row: every transaction that changes a job's steps takes this lock first. */
+    static Optional<JobState> lockJob(Handle h, UUID id) {
+        return h.createQuery("select state from job where id = :id for update")
+                .bind("id", id)
+                .map((rs, ctx) -> JobState.valueOf(rs.getString(1)))
+                .findOne();
+    }
+
+    private StoredJob job(ResultSet rs) throws SQLException {
+        return new StoredJob(
+                rs.getObject("id", UUID.class),
+                rs.getLong("seq"),
+                rs.getString("name"),
+                rs.getInt("priority"),
+                json.stringMap(rs.getString("labels")),
+                json.stringMap(rs.getString("parameters")),
+                JobState.valueOf(rs.getString("state")),
+                rs.getString("owner_node"),
+                instant(rs, "submitted_at"),
+                instant(rs, "started_at"),
+                instant(rs, "finished_at"));
+    }
+
+    private StoredMessage message(ResultSet rs) throws SQLException {
+        return new StoredMessage(rs.getLong("id"), rs.getString("name"), json.tree(rs.getString("payload")),
+                rs.getString("received_by"), instant(rs, "received_at"), rs.getString("processed_by"),
+                instant(rs, "processed_at"));
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,20 @@
+package io.flowcluster.server.store;
+
+import io.flowcluster.server.job.JobState;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+public record StoredJob(
+        UUID id,
+        long seq,
+        String name,
+        int priority,
+        Map<String, String> labels,
+        Map<String, String> parameters,
+        JobState state,
+        String ownerNode,
+        Instant submittedAt,
+        Instant startedAt,
+        Instant finishedAt) {
+}

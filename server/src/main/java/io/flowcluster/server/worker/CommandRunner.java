@@ -1,0 +1,150 @@
+package io.flowcluster.server.worker;
+
+import io.flowcluster.server.config.FlowConfig;
+import io.flowcluster.server.job.StepSpec;
+import io.flowcluster.server.store.AttemptResult;
+import io.flowcluster.server.store.AttemptResult.Outcome;
+import io.flowcluster.server.store.Claim;
+import jakarta.inject.Singleton;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs a command step as a child process: a clean environment, stdin from /dev/null, output
+ * captured line by line, the timeout enforced by killing the whole process tree.
+ */
+@Singleton
+public class CommandRunner {
+
+    private static final Logger LOG = Logger.getLogger(CommandRunner.class);
+
+    /** How long to wait for the output pipes after exit: a stray background child may hold them open. */
+    private static final Duration PIPE_DRAIN = Duration.ofSeconds(2);
+
+    private final FlowConfig config;
+    private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "flow-output-pump");
+        t.setDaemon(true);
+        return t;
+    });
+
+    CommandRunner(FlowConfig config) {
+        this.config = config;
+    }
+
+    /** The directory steps of a job share when they name none: their workspace on this node. */
+    public Path jobWorkDir(Claim claim) {
+        return Path.of(config.worker().workDir(), claim.jobId().toString());
+    }
+
+    AttemptResult run(Execution execution) throws InterruptedException {
+        Claim claim = execution.claim();
+        StepSpec spec = claim.spec();
+        File dir;
+        try {
+            dir = workingDirectory(claim);
+        } catch (IllegalStateException e) {
+            return new AttemptResult(Outcome.FAILED, null, e.getMessage());
+        }
+        ProcessBuilder builder = new ProcessBuilder(spec.argv())
+                .directory(dir)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().clear();
+        builder.environment().putAll(StepEnvironment.of(claim, System.getenv()));
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            return new AttemptResult(Outcome.FAILED, null, "cannot start '" + spec.argv().get(0) + "': " + e.getMessage());
+        }
+        execution.started(process);
+        StepOutput output = execution.output();
+        Future<?> out = pumps.submit(() -> pump(process.getInputStream(), "stdout", output));
+        Future<?> err = pumps.submit(() -> pump(process.getErrorStream(), "stderr", output));
+        Optional<Duration> timeout = spec.timeoutDuration();
+        boolean exited = true;
+        if (timeout.isPresent()) {
+            exited = process.waitFor(timeout.get().toNanos(), TimeUnit.NANOSECONDS);
+        } else {
+            process.waitFor();
+        }
+        if (!exited) {
+            output.system("[timed out after " + spec.timeout() + ": stopping the step]");
+            ProcessTree.kill(process, config.worker().killGrace());
+        }
+        int exit = process.waitFor();
+        awaitPipes(out, err, process);
+        if (execution.stopReason() != null) {
+            return new AttemptResult(Outcome.ABORTED, exit, "stopped: " + execution.stopReason().name().toLowerCase());
+        }
+        if (!exited) {
+            return new AttemptResult(Outcome.TIMED_OUT, exit, "timed out after " + spec.timeout());
+        }
+        return exit == 0
+                ? new AttemptResult(Outcome.SUCCEEDED, 0, null)
+                : new AttemptResult(Outcome.FAILED, exit, "exit code " + exit);
+    }
+
+    private File workingDirectory(Claim claim) {
+        if (claim.spec().workingDir() != null) {
+            File dir = new File(claim.spec().workingDir());
+            if (!dir.isDirectory()) {
+                throw new IllegalStateException("working directory " + dir + " does not exist on this node");
+            }
+            return dir;
+        }
+        try {
+            return Files.createDirectories(jobWorkDir(claim)).toFile();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the job's working directory: " + e.getMessage());
+        }
+    }
+
+    private static void pump(InputStream stream, String name, StepOutput output) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                output.append(name, line);
+            }
+        } catch (IOException e) {
+            // the pipe was closed under us after the process ended: nothing more to read
+        }
+    }
+
+    private static void awaitPipes(Future<?> out, Future<?> err, Process process) throws InterruptedException {
+        long deadline = System.nanoTime() + PIPE_DRAIN.toNanos();
+        for (Future<?> f : new Future<?>[] {out, err}) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                closeQuietly(process);
+            } catch (ExecutionException e) {
+                LOG.warnf("Reading step output failed: %s", e.getCause());
+            }
+        }
+    }
+
+    private static void closeQuietly(Process process) {
+        try {
+            process.getInputStream().close();
+            process.getErrorStream().close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.flowcluster.server.worker;
+
+import io.flowcluster.server.config.FlowConfig;
+import io.flowcluster.server.job.StepKind;
+import io.flowcluster.server.metrics.FlowMetrics;
+import io.flowcluster.server.node.LocalNode;
+import io.flowcluster.server.notify.Channel;
+import io.flowcluster.server.notify.Notifications;
+import io.flowcluster.server.notify.Wakeup;
+import io.flowcluster.server.store.AttemptResult;
+import io.flowcluster.server.store.AttemptResult.Outcome;
+import io.flowcluster.server.store.Claim;
+import io.flowcluster.server.store.Completion;
+import io.flowcluster.server.store.ExecutionStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Runs the steps the scheduler dispatched to this node, at most {@code task-pool-size} at
+ * once, most urgent first. At start-up it hands back whatever a previous run of this node
+ * left behind; at shutdown it stops its steps and hands them back for another attempt.
+ */
+@Singleton
+public class Worker {
+
+    private static final Logger LOG = Logger.getLogger(Worker.class);
+
+    private final ExecutionStore store;
+    private final CommandRunner commands;
+    private final LocalNode node;
+    private final FlowConfig config;
+    private final Notifications notifications;
+    private final FlowMetrics metrics;
+    private final Wakeup wakeup = new Wakeup();
+    private final Map<String, Execution> running = new ConcurrentHashMap<>();
+    private final AtomicInteger freeSlots;
+    private final ExecutorService steps;
+    private final ExecutorService stopper = Executors.newCachedThreadPool(daemon("flow-step-stopper"));
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(daemon("flow-log-flusher"));
+    private volatile boolean accepting;
+    private Thread claimer;
+
+    Worker(ExecutionStore store, CommandRunner commands, LocalNode node, FlowConfig config,
+            Notifications notifications, FlowMetrics metrics) {
+        this.store = store;
+        this.commands = commands;
+        this.node = node;
+        this.config = config;
+        this.notifications = notifications;
+        this.metrics = metrics;
+        int poolSize = config.worker().taskPoolSize();
+        this.freeSlots = new AtomicInteger(poolSize);
+        this.steps = Executors.newFixedThreadPool(poolSize, daemon("flow-step"));
+    }
+
+    void start(@Observes @Priority(20) StartupEvent event) {
+        store.register(node.id(), node.incarnation(), config.worker().taskPoolSize());
+        int released = store.releaseSteps(node.id(), "node " + node.id() + " restarted");
+        if (released > 0) {
+            LOG.infof("Handed back %d steps left by this node's previous run", released);
+        }
+        metrics.registerRunningSteps(running::size);
+        notifications.subscribe(Channel.WORKER, target -> {
+            if (target == null || target.equals(node.id())) {
+                wakeup.signal();
+            }
+        });
+        notifications.subscribe(Channel.ABORT, this::onAbort);
+        long flushMillis = config.worker().logFlushInterval().toMillis();
+        flusher.scheduleWithFixedDelay(this::flushAll, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
+        accepting = true;
+        claimer = new Thread(this::claimLoop, "flow-worker");
+        claimer.setDaemon(true);
+        claimer.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        accepting = false;
+        if (claimer != null) {
+            claimer.interrupt();
+        }
+        running.values().forEach(e -> stopper.submit(() -> e.stop(Execution.StopReason.SHUTDOWN, config.worker().killGrace())));
+        steps.shutdown();
+        try {
+            steps.awaitTermination(config.worker().killGrace().toMillis() + 2000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flusher.shutdownNow();
+        try {
+            int released = store.releaseSteps(node.id(), "node " + node.id() + " shut down");
+            LOG.infof("Stopped; handed back %d steps", released);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not hand back steps at shutdown (%s); the next start does it", e.getMessage());
+        }
+    }
+
+    /** Steps running on this node now. */
+    public int runningCount() {
+        return running.size();
+    }
+
+    private void claimLoop() {
+        Duration poll = config.worker().pollInterval();
+        while (accepting) {
+            try {
+                int free = freeSlots.get();
+                if (free > 0) {
+                    for (Claim claim : store.claim(node.id(), free)) {
+                        freeSlots.decrementAndGet();
+                        steps.submit(() -> execute(claim));
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("Claiming steps failed: %s", e.getMessage());
+            }
+            try {
+                wakeup.await(poll);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void execute(Claim claim) {
+        String key = claim.jobId() + "/" + claim.index();
+        Execution execution = new Execution(claim, config.worker().maxLogBytes());
+        running.put(key, execution);
+        MDC.put("jobId", claim.jobId().toString());
+        MDC.put("step", claim.spec().name());
+        MDC.put("attempt", claim.attempt());
+        try {
+            if (claim.startsJob()) {
+                metrics.jobStarted(Duration.between(claim.submittedAt(), Instant.now()));
+            }
+            AttemptResult result = run(execution);
+            execution.flush(store);
+            metrics.attemptFinished(result.outcome());
+            if (execution.stopReason() == Execution.StopReason.SHUTDOWN) {
+                return; // handed back at shutdown, and retried from there
+            }
+            Completion completion = store.complete(claim.jobId(), claim.index(), claim.attempt(), result);
+            LOG.debugf("Step attempt ended: %s%s", result.outcome(), completion.fenced() ? " (no longer current)" : "");
+            completion.jobFinished().ifPresent(state -> {
+                metrics.jobFinished(state);
+                deleteWorkDir(commands.jobWorkDir(claim));
+                LOG.infof("Job %s %s", claim.jobName(), state);
+            });
+        } catch (RuntimeException | InterruptedException e) {
+            // the attempt stays RUNNING in the database; it is handed back when this node restarts
+            LOG.errorf(e, "Step attempt could not be completed");
+        } finally {
+            running.remove(key);
+            MDC.clear();
+            freeSlots.incrementAndGet();
+            wakeup.signal();
+        }
+    }
+
+    private AttemptResult run(Execution execution) throws InterruptedException {
+        if (execution.claim().spec().stepKind() == StepKind.NOOP) {
+            return new AttemptResult(Outcome.SUCCEEDED, null, null);
+        }
+        return commands.run(execution);
+    }
+
+    private void onAbort(String jobId) {
+        if (jobId == null) {
+            // notifications were lost: ask the database which of our jobs were aborted meanwhile
+            stopper.submit(() -> {
+                List<UUID> jobs = running.values().stream().map(e -> e.claim().jobId()).distinct().toList();
+                store.abortedAmong(jobs).forEach(id -> stopJob(id.toString()));
+            });
+        } else {
+            stopJob(jobId);
+        }
+    }
+
+    private void stopJob(String jobId) {
+        running.values().stream()
+                .filter(e -> e.claim().jobId().toString().equals(jobId))
+                .forEach(e -> stopper.submit(() -> e.stop(Execution.StopReason.ABORTED, config.worker().killGrace())));
+    }
+
+    private void flushAll() {
+        for (Execution e : running.values()) {
+            try {
+                e.flush(store);
+            } catch (RuntimeException ex) {
+                LOG.warnf("Writing step output failed: %s", ex.getMessage());
+            }
+        }
+    }
+
+    private static void deleteWorkDir(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warnf("Could not delete %s: %s", dir, e.getMessage());
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,160 @@
+package io.flowcluster.server.api;
+
+import static io.flowcluster.server.FlowApi.api;
+import static io.flowcluster.server.FlowApi.awaitState;
+import static io.flowcluster.server.FlowApi.noopJob;
+import static io.flowcluster.server.FlowApi.submit;
+import static io.flowcluster.server.FlowApi.submitRaw;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.flowcluster.server.EmbeddedPostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class JobApiTest {
+
+    @Inject
+    Jdbi jdbi;
+
+    @Test
+    void submitAnswers201WithLocationAndTheJob() {
+        Response r = submitRaw("""
+                {"name": "hello", "priority": 7, "labels": {"team": "data"}, "parameters": {"who": "world"},
+                 "steps": [{"name": "greet", "shell": "echo hello $FLOW_PARAM_who"},
+                           {"name": "done", "kind": "noop", "dependsOn": ["greet"]}]}""");
+        r.then().statusCode(201)
+                .header("Location", containsString("/api/v1/jobs/" + r.jsonPath().getString("id")))
+                .body("name", equalTo("hello"))
+                .body("priority", equalTo(7))
+                .body("labels.team", equalTo("data"))
+                .body("steps[1].definition.dependsOn[0]", equalTo("greet"))
+                .body("progress.total", equalTo(2));
+        UUID id = UUID.fromString(r.jsonPath().getString("id"));
+        JsonPath done = awaitState(id, "SUCCEEDED");
+        assertThat(done.getString("owner")).isEqualTo("test-node");
+        assertThat(done.getInt("progress.percent")).isEqualTo(100);
+        api().get("/api/v1/jobs/" + id + "/log").then().statusCode(200)
+                .body(containsString("greet#1 test-node stdout | hello world"));
+    }
+
+    @Test
+    void listsNewestFirstFilteredByLabelAndStateWithCursorPaging() {
+        String run = UUID.randomUUID().toString();
+        List<UUID> submitted = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            submitted.add(submit("{\"name\":\"p" + i + "\",\"labels\":{\"run\":\"" + run + "\"},\"steps\":[{\"name\":\"s\",\"kind\":\"noop\"}]}"));
+        }
+        submitted.forEach(id -> awaitState(id, "SUCCEEDED"));
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            var request = api().queryParam("label", "run=" + run).queryParam("state", "SUCCEEDED").queryParam("limit", 2);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            JsonPath page = request.get("/api/v1/jobs").then().statusCode(200).extract().jsonPath();
+            seen.addAll(page.getList("items.id"));
+            cursor = page.getString("nextCursor");
+            pages++;
+        } while (cursor != null);
+        assertThat(pages).isEqualTo(3);
+        List<String> newestFirst = new ArrayList<>(submitted.stream().map(UUID::toString).toList());
+        Collections.reverse(newestFirst);
+        assertThat(seen).containsExactlyElementsOf(newestFirst);
+        api().queryParam("label", "run=" + run).queryParam("state", "FAILED").get("/api/v1/jobs")
+                .then().statusCode(200).body("items.size()", equalTo(0));
+    }
+
+    @Test
+    void aRetriedSubmitWithTheSameIdempotencyKeyReturnsTheSameJob() {
+        String key = UUID.randomUUID().toString();
+        String body = noopJob("once", 0);
+        Response first = api().header("Idempotency-Key", key).contentType(ContentType.JSON).body(body).post("/api/v1/jobs");
+        Response again = api().header("Idempotency-Key", key).contentType(ContentType.JSON).body(body).post("/api/v1/jobs");
+        first.then().statusCode(201);
+        again.then().statusCode(200).header("Idempotent-Replayed", "true")
+                .header("Location", endsWith(first.jsonPath().getString("id")));
+        assertThat(again.jsonPath().getString("id")).isEqualTo(first.jsonPath().getString("id"));
+        assertThat(jobsWithKey(key)).isEqualTo(1);
+    }
+
+    @Test
+    void anIdempotencyKeyReusedWithAnotherBodyIsRejectedAndChangesNothing() {
+        String key = UUID.randomUUID().toString();
+        api().header("Idempotency-Key", key).contentType(ContentType.JSON).body(noopJob("a", 0)).post("/api/v1/jobs")
+                .then().statusCode(201);
+        api().header("Idempotency-Key", key).contentType(ContentType.JSON).body(noopJob("b", 0)).post("/api/v1/jobs")
+                .then().statusCode(422).contentType(Problem.MEDIA_TYPE)
+                .body("type", endsWith("/idempotency-key-reused"));
+        assertThat(jobsWithKey(key)).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentSubmitsWithOneKeyCreateOneJob() throws Exception {
+        String key = UUID.randomUUID().toString();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<String>> calls = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(() -> api().header("Idempotency-Key", key).contentType(ContentType.JSON)
+                        .body(noopJob("race", 0)).post("/api/v1/jobs").jsonPath().getString("id"));
+            }
+            Set<String> ids = new HashSet<>();
+            for (Future<String> f : pool.invokeAll(calls)) {
+                ids.add(f.get());
+            }
+            assertThat(ids).hasSize(1);
+            assertThat(jobsWithKey(key)).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theApiNeedsTheTokenButHealthMetricsAndOpenApiDoNot() {
+        given().get("/api/v1/jobs").then().statusCode(401).contentType(Problem.MEDIA_TYPE)
+                .header("WWW-Authenticate", "Bearer");
+        given().header("Authorization", "Bearer wrong").get("/api/v1/jobs").then().statusCode(401)
+                .body("detail", equalTo("the API token is not valid"));
+        given().get("/q/health/ready").then().statusCode(200).body(containsString("Database connections health check"));
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/jobs/{id}/abort"));
+    }
+
+    @Test
+    void metricsShowSubmissionsFinishesQueueAndStartLatency() {
+        awaitState(submit(noopJob("metered", 0)), "SUCCEEDED");
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("flow_jobs_submitted_total", "flow_jobs_finished_total{state=\"SUCCEEDED\"}",
+                "flow_queue_depth", "flow_steps_running", "flow_job_start_latency_seconds_bucket",
+                "flow_step_attempts_finished_total{outcome=\"SUCCEEDED\"}");
+    }
+
+    private int jobsWithKey(String key) {
+        return jdbi.withHandle(h -> h.createQuery("select count(*) from job where idempotency_key = :k")
+                .bind("k", key).mapTo(Integer.class).one());
+    }
+}
