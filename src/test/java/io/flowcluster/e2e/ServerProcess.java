@@ -1,0 +1,109 @@
+package io.flowcluster.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged server, run as a real process the way a user runs it. */
+final class ServerProcess implements AutoCloseable {
+
+    static final String TOKEN = "e2e-token";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Map<String, String> env;
+    private final Path log;
+    private final int port;
+    private Process process;
+
+    ServerProcess(Path workDir, String nodeId, Map<String, String> extraEnv) throws IOException {
+        this.port = freePort();
+        this.log = workDir.resolve(nodeId + ".log");
+        this.env = new HashMap<>(extraEnv);
+        env.put("FLOW_NODE_ID", nodeId);
+        env.put("FLOW_API_TOKEN", TOKEN);
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("FLOW_WORKER_WORK_DIR", workDir.resolve("work-" + nodeId).toString());
+    }
+
+    static Path runner() {
+        Path jar = Path.of(System.getProperty("flowcluster.server.runner", "../../server/target/quarkus-app/quarkus-run.jar"));
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("the packaged server is missing at " + jar + "; build the server module first");
+        }
+        return jar;
+    }
+
+    /** Starts the process and waits until it answers as ready. */
+    ServerProcess start() throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx256m", "-jar", runner().toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        process = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("server exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (get("/q/health/ready").statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("server not ready within 60s; see " + log);
+    }
+
+    /** kill -9: no shutdown hook, no cleanup. */
+    void killHard() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return HTTP.send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + TOKEN);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
