@@ -60,8 +60,7 @@ public class Notifications {
 
     void start(@Observes @Priority(10) StartupEvent event) {
         running = true;
-        thread = new Thread(this::listen, "flow-notifications");
-        thread.setDaemon(true);
+        thread = Threads.daemon("flow-notifications", this::listen);
         thread.start();
     }
 

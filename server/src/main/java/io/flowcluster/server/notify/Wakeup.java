@@ -34,8 +34,4 @@ public final class Wakeup {
             lock.unlock();
         }
     }
-
-    public static Duration shorter(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
 }

@@ -4,7 +4,7 @@ import io.flowcluster.server.config.FlowConfig;
 import io.flowcluster.server.node.LocalNode;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
-import io.flowcluster.server.notify.Wakeup;
+import io.flowcluster.server.notify.WakeupLoop;
 import io.flowcluster.server.store.DispatchStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.jboss.logging.Logger;
 
 /**
  * Decides which steps run when: moves READY steps to DISPATCHED on their job's owner, most
@@ -25,56 +24,30 @@ import org.jboss.logging.Logger;
 @Singleton
 public class Scheduler {
 
-    private static final Logger LOG = Logger.getLogger(Scheduler.class);
-
     private final DispatchStore store;
     private final LocalNode node;
     private final FlowConfig config;
     private final Notifications notifications;
-    private final Wakeup wakeup = new Wakeup();
-    private volatile boolean running;
-    private Thread thread;
+    private final WakeupLoop loop;
 
     Scheduler(DispatchStore store, LocalNode node, FlowConfig config, Notifications notifications) {
         this.store = store;
         this.node = node;
         this.config = config;
         this.notifications = notifications;
+        this.loop = new WakeupLoop("flow-scheduler", this::pass, config.scheduler().pollInterval());
     }
 
     void start(@Observes @Priority(30) StartupEvent event) {
-        notifications.subscribe(Channel.SCHEDULER, payload -> wakeup.signal());
-        running = true;
-        thread = new Thread(this::loop, "flow-scheduler");
-        thread.setDaemon(true);
-        thread.start();
+        notifications.subscribe(Channel.SCHEDULER, payload -> loop.signal());
+        loop.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-        }
+        loop.stop();
     }
 
-    private void loop() {
-        Duration poll = config.scheduler().pollInterval();
-        while (running) {
-            Duration wait = poll;
-            try {
-                wait = Wakeup.shorter(poll, pass());
-            } catch (RuntimeException e) {
-                LOG.warnf("Scheduler pass failed: %s", e.getMessage());
-            }
-            try {
-                wakeup.await(wait);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
-    /** One pass: dispatch what fits; returns how long until a backoff ends. */
+    /** One pass: dispatch what fits; returns how long to sleep: until a backoff ends, at most the poll interval. */
     Duration pass() {
         int batch = config.scheduler().batchSize();
         Map<String, Integer> active = store.activeStepsByNode();
@@ -86,12 +59,13 @@ public class Scheduler {
             List<Dispatch> plan = DispatchPlanner.plan(candidates, free, job -> node.id());
             int dispatched = store.dispatch(plan);
             if (dispatched < plan.size() || (candidates.size() == batch && dispatched > 0)) {
-                wakeup.signal(); // raced with an abort, or more may be waiting: look again now
+                loop.signal(); // raced with an abort, or more may be waiting: look again now
             }
         }
+        Duration poll = config.scheduler().pollInterval();
         return store.nextBackoffEnd()
                 .map(due -> Duration.between(Instant.now(), due))
-                .filter(d -> !d.isNegative())
-                .orElse(config.scheduler().pollInterval());
+                .filter(d -> !d.isNegative() && d.compareTo(poll) < 0)
+                .orElse(poll);
     }
 }

@@ -125,7 +125,6 @@ public class ExecutionStore {
             if (steps.states[index] != StepState.RUNNING || steps.attempts[index] != attempt) {
                 return Completion.fencedOff();
             }
-            Optional<Duration> retryIn = Optional.empty();
             if (result.succeeded()) {
                 steps.set(h, index, StepState.SUCCEEDED, result.exitCode(), result.message());
                 for (int ready : steps.graph.readyAfterSuccess(index, steps.states)) {
@@ -135,8 +134,7 @@ public class ExecutionStore {
                 int failures = steps.failures[index] + 1;
                 RetryPolicy policy = json.stepSpec(steps.specs[index]).retryPolicy();
                 if (policy.allowsRetryAfter(failures)) {
-                    retryIn = Optional.of(policy.delayAfter(failures));
-                    steps.retry(h, index, failures, retryIn.get(), result);
+                    steps.retry(h, index, failures, policy.delayAfter(failures), result);
                 } else {
                     steps.fail(h, index, failures, result);
                     String why = "skipped: step '" + steps.names[index] + "' failed";
@@ -150,7 +148,7 @@ public class ExecutionStore {
                             "update job set state = :state, finished_at = now() where id = :id")
                     .bind("state", state.name()).bind("id", jobId).execute());
             Notifications.send(h, Channel.SCHEDULER, jobId.toString());
-            return new Completion(false, retryIn, finished);
+            return new Completion(false, finished);
         });
     }
 

@@ -6,7 +6,8 @@ import io.flowcluster.server.metrics.FlowMetrics;
 import io.flowcluster.server.node.LocalNode;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
-import io.flowcluster.server.notify.Wakeup;
+import io.flowcluster.server.notify.Threads;
+import io.flowcluster.server.notify.WakeupLoop;
 import io.flowcluster.server.store.AttemptResult;
 import io.flowcluster.server.store.AttemptResult.Outcome;
 import io.flowcluster.server.store.Claim;
@@ -52,14 +53,14 @@ public class Worker {
     private final FlowConfig config;
     private final Notifications notifications;
     private final FlowMetrics metrics;
-    private final Wakeup wakeup = new Wakeup();
+    private final WakeupLoop claimer;
     private final Map<String, Execution> running = new ConcurrentHashMap<>();
     private final AtomicInteger freeSlots;
     private final ExecutorService steps;
-    private final ExecutorService stopper = Executors.newCachedThreadPool(daemon("flow-step-stopper"));
-    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(daemon("flow-log-flusher"));
+    private final ExecutorService stopper = Executors.newCachedThreadPool(Threads.daemonFactory("flow-step-stopper"));
+    private final ScheduledExecutorService flusher =
+            Executors.newSingleThreadScheduledExecutor(Threads.daemonFactory("flow-log-flusher"));
     private volatile boolean accepting;
-    private Thread claimer;
 
     Worker(ExecutionStore store, CommandRunner commands, LocalNode node, FlowConfig config,
             Notifications notifications, FlowMetrics metrics) {
@@ -71,7 +72,8 @@ public class Worker {
         this.metrics = metrics;
         int poolSize = config.worker().taskPoolSize();
         this.freeSlots = new AtomicInteger(poolSize);
-        this.steps = Executors.newFixedThreadPool(poolSize, daemon("flow-step"));
+        this.steps = Executors.newFixedThreadPool(poolSize, Threads.daemonFactory("flow-step"));
+        this.claimer = new WakeupLoop("flow-worker", this::claim, config.worker().pollInterval());
     }
 
     void start(@Observes @Priority(20) StartupEvent event) {
@@ -83,23 +85,19 @@ public class Worker {
         metrics.registerRunningSteps(running::size);
         notifications.subscribe(Channel.WORKER, target -> {
             if (target == null || target.equals(node.id())) {
-                wakeup.signal();
+                claimer.signal();
             }
         });
         notifications.subscribe(Channel.ABORT, this::onAbort);
         long flushMillis = config.worker().logFlushInterval().toMillis();
         flusher.scheduleWithFixedDelay(this::flushAll, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
         accepting = true;
-        claimer = new Thread(this::claimLoop, "flow-worker");
-        claimer.setDaemon(true);
         claimer.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
         accepting = false;
-        if (claimer != null) {
-            claimer.interrupt();
-        }
+        claimer.stop();
         running.values().forEach(e -> stopper.submit(() -> e.stop(Execution.StopReason.SHUTDOWN, config.worker().killGrace())));
         steps.shutdown();
         try {
@@ -116,31 +114,15 @@ public class Worker {
         }
     }
 
-    /** Steps running on this node now. */
-    public int runningCount() {
-        return running.size();
-    }
-
-    private void claimLoop() {
-        Duration poll = config.worker().pollInterval();
-        while (accepting) {
-            try {
-                int free = freeSlots.get();
-                if (free > 0) {
-                    for (Claim claim : store.claim(node.id(), free)) {
-                        freeSlots.decrementAndGet();
-                        steps.submit(() -> execute(claim));
-                    }
-                }
-            } catch (RuntimeException e) {
-                LOG.warnf("Claiming steps failed: %s", e.getMessage());
-            }
-            try {
-                wakeup.await(poll);
-            } catch (InterruptedException e) {
-                return;
+    private Duration claim() {
+        int free = freeSlots.get();
+        if (accepting && free > 0) {
+            for (Claim claim : store.claim(node.id(), free)) {
+                freeSlots.decrementAndGet();
+                steps.submit(() -> execute(claim));
             }
         }
+        return config.worker().pollInterval();
     }
 
     private void execute(Claim claim) {
@@ -174,7 +156,7 @@ public class Worker {
             running.remove(key);
             MDC.clear();
             freeSlots.incrementAndGet();
-            wakeup.signal();
+            claimer.signal();
         }
     }
 
@@ -224,12 +206,4 @@ public class Worker {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
 }
