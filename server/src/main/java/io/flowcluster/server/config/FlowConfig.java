@@ -11,6 +11,16 @@ public interface FlowConfig {
 
     Node node();
 
+    Cluster cluster();
+
+    /** {@code jdbc} (database lease and heartbeats) or {@code kubernetes} (a Lease and the ring ConfigMap). */
+    @WithDefault("jdbc")
+    String coordination();
+
+    Ring ring();
+
+    Placement placement();
+
     Api api();
 
     Scheduler scheduler();
@@ -21,6 +31,36 @@ public interface FlowConfig {
         /** This node's id; in a pod the operator sets it from {@code POD_NAME}. */
         @WithDefault("${POD_NAME:${HOSTNAME:local}}")
         String id();
+    }
+
+    interface Cluster {
+        /** The cluster's name: Kubernetes objects are named after it. */
+        @WithDefault("flowcluster")
+        String name();
+
+        /** How often a node proves it is alive. */
+        @WithDefault("500ms")
+        Duration heartbeatInterval();
+
+        /** A node silent this long is dead: its jobs move and its running steps are retried. */
+        @WithDefault("2s")
+        Duration nodeTimeout();
+    }
+
+    interface Ring {
+        /** Points per member on the hash ring. */
+        @WithDefault("256")
+        int virtualNodes();
+    }
+
+    interface Placement {
+        /** {@code hash} or {@code bounded-load}. */
+        @WithDefault("bounded-load")
+        String strategy();
+
+        /** With bounded-load: no member holds more than this times the average of active jobs. */
+        @WithDefault("1.25")
+        double loadFactor();
     }
 
     interface Api {
@@ -37,6 +77,14 @@ public interface FlowConfig {
     }
 
     interface Scheduler {
+        /** How long the scheduler lease lasts without renewal: the takeover time after a crash. */
+        @WithDefault("2s")
+        Duration leaseDuration();
+
+        /** How often the holder renews the lease, and a standby tries to take it. */
+        @WithDefault("500ms")
+        Duration renewInterval();
+
         /** Safety-net pass interval; LISTEN/NOTIFY wakes the scheduler sooner. */
         @WithDefault("1s")
         Duration pollInterval();

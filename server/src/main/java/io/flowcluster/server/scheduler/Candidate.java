@@ -2,6 +2,9 @@ package io.flowcluster.server.scheduler;
 
 import java.util.UUID;
 
-/** A runnable step, and the node that owns its job (null while the job has no owner yet). */
-public record Candidate(UUID jobId, int index, String owner) {
+/**
+ * A runnable step; the node that owns its job (null while it has none); whether another step
+ * of the job is dispatched or running right now (then the job cannot change owner).
+ */
+public record Candidate(UUID jobId, int index, String owner, boolean jobActive) {
 }

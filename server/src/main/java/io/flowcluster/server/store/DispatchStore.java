@@ -41,14 +41,16 @@ public class DispatchStore {
     /** READY steps whose backoff has passed, in dispatch order: priority, submission, step order. */
     public List<Candidate> readyCandidates(int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select s.job_id, s.idx, j.owner_node
+                        select s.job_id, s.idx, j.owner_node,
+                            exists (select 1 from step a where a.job_id = s.job_id
+                                    and a.state in ('DISPATCHED', 'RUNNING')) as job_active
                         from step s join job j on j.id = s.job_id
                         where s.state = 'READY' and (s.not_before is null or s.not_before <= now())
                         order by s.job_priority desc, s.job_seq, s.idx
                         limit :limit""")
                 .bind("limit", limit)
                 .map((rs, ctx) -> new Candidate(rs.getObject("job_id", UUID.class), rs.getInt("idx"),
-                        rs.getString("owner_node")))
+                        rs.getString("owner_node"), rs.getBoolean("job_active")))
                 .list());
     }
 
@@ -67,23 +69,26 @@ public class DispatchStore {
     }
 
     /**
-     * Moves the planned steps READY to DISPATCHED and records owners of jobs that had none,
-     * in one transaction; a step aborted meanwhile stays aborted. Returns how many moved.
+     * Moves the planned steps READY to DISPATCHED and records their jobs' owners, in one
+     * transaction fenced by the scheduler's epoch (a deposed scheduler's plan is refused with
+     * {@link DeposedException}); a step aborted meanwhile stays aborted. Returns how many moved.
      */
-    public int dispatch(List<Dispatch> plan) {
+    public int dispatch(List<Dispatch> plan, String scheduler, long epoch) {
         if (plan.isEmpty()) {
             return 0;
         }
         return jdbi.inTransaction(h -> {
+            Fencing.check(h, scheduler, epoch);
             JobLocks.lockAll(h, plan.stream().map(Dispatch::jobId).collect(Collectors.toCollection(TreeSet::new)));
-            PreparedBatch owners = h.prepareBatch(
-                    "update job set owner_node = :node where id = :job and owner_node is null");
+            PreparedBatch owners = h.prepareBatch("""
+                    update job set owner_node = :node, owner_epoch = :epoch
+                    where id = :job and owner_node is distinct from :node""");
             PreparedBatch steps = h.prepareBatch("""
-                    update step set state = 'DISPATCHED', node = :node
+                    update step set state = 'DISPATCHED', node = :node, dispatched_epoch = :epoch, dispatched_at = now()
                     where job_id = :job and idx = :idx and state = 'READY'""");
             for (Dispatch d : plan) {
-                owners.bind("node", d.node()).bind("job", d.jobId()).add();
-                steps.bind("node", d.node()).bind("job", d.jobId()).bind("idx", d.index()).add();
+                owners.bind("node", d.node()).bind("job", d.jobId()).bind("epoch", epoch).add();
+                steps.bind("node", d.node()).bind("job", d.jobId()).bind("idx", d.index()).bind("epoch", epoch).add();
             }
             owners.execute();
             int moved = Arrays.stream(steps.execute()).sum();

@@ -39,7 +39,8 @@ public class ExecutionStore {
                         insert into node (id, incarnation, task_pool_size, started_at, heartbeat_at)
                         values (:id, :inc, :size, now(), now())
                         on conflict (id) do update set incarnation = excluded.incarnation,
-                            task_pool_size = excluded.task_pool_size, started_at = now(), heartbeat_at = now()""")
+                            task_pool_size = excluded.task_pool_size, started_at = now(), heartbeat_at = now(),
+                            declared_dead = false, draining = false""")
                 .bind("id", node).bind("inc", incarnation).bind("size", taskPoolSize)
                 .execute());
     }
@@ -158,29 +159,31 @@ public class ExecutionStore {
      * not count against a step's retries.
      */
     public int releaseSteps(String node, String reason) {
-        return jdbi.inTransaction(h -> {
-            List<UUID> jobs = h.createQuery("""
-                            select distinct job_id from step where node = :node and state in ('DISPATCHED', 'RUNNING')""")
-                    .bind("node", node).mapTo(UUID.class).list();
-            if (jobs.isEmpty()) {
-                return 0;
-            }
-            JobLocks.lockAll(h, new TreeSet<>(jobs));
-            h.createUpdate("""
-                    update step_attempt a set outcome = 'LOST', finished_at = now(), message = :reason
-                    from step s
-                    where s.node = :node and s.state = 'RUNNING' and a.job_id = s.job_id and a.idx = s.idx
-                      and a.attempt = s.attempt and a.outcome is null""")
-                    .bind("node", node).bind("reason", reason).execute();
-            int released = h.createUpdate("""
-                    update step set message = case when state = 'RUNNING'
-                            then 'attempt ' || attempt || ' lost: ' || :reason end,
-                        state = 'READY', not_before = null, started_at = null
-                    where node = :node and state in ('DISPATCHED', 'RUNNING')""")
-                    .bind("node", node).bind("reason", reason).execute();
-            Notifications.send(h, Channel.SCHEDULER, node);
-            return released;
-        });
+        return jdbi.inTransaction(h -> releaseSteps(h, node, reason));
+    }
+
+    static int releaseSteps(Handle h, String node, String reason) {
+        List<UUID> jobs = h.createQuery("""
+                        select distinct job_id from step where node = :node and state in ('DISPATCHED', 'RUNNING')""")
+                .bind("node", node).mapTo(UUID.class).list();
+        if (jobs.isEmpty()) {
+            return 0;
+        }
+        JobLocks.lockAll(h, new TreeSet<>(jobs));
+        h.createUpdate("""
+                update step_attempt a set outcome = 'LOST', finished_at = now(), message = :reason
+                from step s
+                where s.node = :node and s.state = 'RUNNING' and a.job_id = s.job_id and a.idx = s.idx
+                  and a.attempt = s.attempt and a.outcome is null""")
+                .bind("node", node).bind("reason", reason).execute();
+        int released = h.createUpdate("""
+                update step set message = case when state = 'RUNNING'
+                        then 'attempt ' || attempt || ' lost: ' || :reason end,
+                    state = 'READY', not_before = null, started_at = null
+                where node = :node and state in ('DISPATCHED', 'RUNNING')""")
+                .bind("node", node).bind("reason", reason).execute();
+        Notifications.send(h, Channel.SCHEDULER, node);
+        return released;
     }
 
     public void appendLog(List<PendingLogLine> lines) {

@@ -7,7 +7,7 @@ import java.time.Duration;
 /** One step attempt running on this node: its output, its process, and a way to stop it. */
 final class Execution {
 
-    enum StopReason { ABORTED, SHUTDOWN }
+    enum StopReason { ABORTED, HANDED_BACK }
 
     private final Claim claim;
     private final StepOutput output;
@@ -44,7 +44,7 @@ final class Execution {
             return;
         }
         stopReason = reason;
-        output.system("[" + (reason == StopReason.ABORTED ? "job aborted" : "node shutting down") + ": stopping the step]");
+        output.system("[" + (reason == StopReason.ABORTED ? "job aborted" : "handed back to the cluster") + ": stopping the step]");
         Process p = process;
         if (p != null) {
             ProcessTree.kill(p, grace);

@@ -77,11 +77,7 @@ public class Worker {
     }
 
     void start(@Observes @Priority(20) StartupEvent event) {
-        store.register(node.id(), node.incarnation(), config.worker().taskPoolSize());
-        int released = store.releaseSteps(node.id(), "node " + node.id() + " restarted");
-        if (released > 0) {
-            LOG.infof("Handed back %d steps left by this node's previous run", released);
-        }
+        register();
         metrics.registerRunningSteps(running::size);
         notifications.subscribe(Channel.WORKER, target -> {
             if (target == null || target.equals(node.id())) {
@@ -98,7 +94,7 @@ public class Worker {
     void stop(@Observes ShutdownEvent event) {
         accepting = false;
         claimer.stop();
-        running.values().forEach(e -> stopper.submit(() -> e.stop(Execution.StopReason.SHUTDOWN, config.worker().killGrace())));
+        handBackAll("node shutting down");
         steps.shutdown();
         try {
             steps.awaitTermination(config.worker().killGrace().toMillis() + 2000, TimeUnit.MILLISECONDS);
@@ -112,6 +108,26 @@ public class Worker {
         } catch (RuntimeException e) {
             LOG.warnf("Could not hand back steps at shutdown (%s); the next start does it", e.getMessage());
         }
+    }
+
+    /**
+     * Registers this node (again) and hands back whatever its previous run, or this run
+     * before it was declared dead, left dispatched or running.
+     */
+    public void register() {
+        store.register(node.id(), node.incarnation(), config.worker().taskPoolSize());
+        int released = store.releaseSteps(node.id(), "node " + node.id() + " restarted");
+        if (released > 0) {
+            LOG.infof("Handed back %d steps left by this node's previous run", released);
+        }
+    }
+
+    /** Stops every running step without recording its end: another attempt will run elsewhere. */
+    public void handBackAll(String reason) {
+        if (!running.isEmpty()) {
+            LOG.warnf("Stopping %d running steps: %s", running.size(), reason);
+        }
+        running.values().forEach(e -> stopper.submit(() -> e.stop(Execution.StopReason.HANDED_BACK, config.worker().killGrace())));
     }
 
     private Duration claim() {
@@ -139,8 +155,8 @@ public class Worker {
             AttemptResult result = run(execution);
             execution.flush(store);
             metrics.attemptFinished(result.outcome());
-            if (execution.stopReason() == Execution.StopReason.SHUTDOWN) {
-                return; // handed back at shutdown, and retried from there
+            if (execution.stopReason() == Execution.StopReason.HANDED_BACK) {
+                return; // its attempt is LOST; the next one runs wherever the scheduler says
             }
             Completion completion = store.complete(claim.jobId(), claim.index(), claim.attempt(), result);
             LOG.debugf("Step attempt ended: %s%s", result.outcome(), completion.fenced() ? " (no longer current)" : "");

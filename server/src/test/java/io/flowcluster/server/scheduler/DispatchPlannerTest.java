@@ -14,34 +14,39 @@ class DispatchPlannerTest {
     private static final UUID B = new UUID(0, 2);
     private static final UUID C = new UUID(0, 3);
 
+    private static Candidate step(UUID job, int index, String owner) {
+        return new Candidate(job, index, owner, false);
+    }
+
     @Test
     void takesTheMostUrgentStepsUpToTheFreeSlots() {
-        List<Candidate> ordered = List.of(new Candidate(A, 0, "n1"), new Candidate(B, 0, "n1"), new Candidate(C, 0, "n1"));
-        assertThat(DispatchPlanner.plan(ordered, Map.of("n1", 2), j -> "n1"))
+        List<Candidate> ordered = List.of(step(A, 0, "n1"), step(B, 0, "n1"), step(C, 0, "n1"));
+        assertThat(DispatchPlanner.plan(ordered, Map.of("n1", 2), Candidate::owner))
                 .containsExactly(new Dispatch(A, 0, "n1"), new Dispatch(B, 0, "n1"));
     }
 
     @Test
     void aFullNodeDoesNotHoldBackStepsOfOtherNodes() {
-        List<Candidate> ordered = List.of(new Candidate(A, 0, "full"), new Candidate(B, 0, "free"));
-        assertThat(DispatchPlanner.plan(ordered, Map.of("full", 0, "free", 1), j -> "free"))
+        List<Candidate> ordered = List.of(step(A, 0, "full"), step(B, 0, "free"));
+        assertThat(DispatchPlanner.plan(ordered, Map.of("full", 0, "free", 1), Candidate::owner))
                 .containsExactly(new Dispatch(B, 0, "free"));
     }
 
     @Test
-    void aNewJobIsPlacedOnceAndAllItsStepsFollow() {
-        List<UUID> placed = new ArrayList<>();
-        List<Candidate> ordered = List.of(new Candidate(A, 0, null), new Candidate(A, 1, null));
-        List<Dispatch> plan = DispatchPlanner.plan(ordered, Map.of("n2", 5), j -> {
-            placed.add(j);
+    void theOwnerIsDecidedOncePerJobAndAllItsStepsFollow() {
+        List<UUID> asked = new ArrayList<>();
+        List<Candidate> ordered = List.of(step(A, 0, null), step(A, 1, null));
+        List<Dispatch> plan = DispatchPlanner.plan(ordered, Map.of("n2", 5), c -> {
+            asked.add(c.jobId());
             return "n2";
         });
-        assertThat(placed).containsExactly(A);
+        assertThat(asked).containsExactly(A);
         assertThat(plan).extracting(Dispatch::node).containsExactly("n2", "n2");
     }
 
     @Test
-    void stepsOfJobsOwnedByUnknownNodesWait() {
-        assertThat(DispatchPlanner.plan(List.of(new Candidate(A, 0, "gone")), Map.of("n1", 3), j -> "n1")).isEmpty();
+    void stepsWhoseOwnerTakesNoWorkWait() {
+        assertThat(DispatchPlanner.plan(List.of(step(A, 0, "gone")), Map.of("n1", 3), Candidate::owner)).isEmpty();
+        assertThat(DispatchPlanner.plan(List.of(step(A, 0, null)), Map.of("n1", 3), c -> null)).isEmpty();
     }
 }

@@ -1,0 +1,60 @@
+package io.flowcluster.server.scheduler;
+
+import io.flowcluster.server.ring.HashRing;
+import io.flowcluster.server.ring.Placement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which node owns a job whose step is about to be dispatched. Pure. A job never changes
+ * owner while one of its steps is dispatched or running (LOCAL mode keeps a job on one node);
+ * at a step boundary it moves off a node that is gone or draining, and back to its ring
+ * owner when that member has room again (a joined or returned node gets its share).
+ */
+public final class Ownership {
+
+    private final HashRing ring;
+    private final Set<String> eligible;
+    private final Map<String, Integer> load;
+    private final Placement placement;
+    private final double loadFactor;
+
+    /**
+     * @param eligible members that may take new work (live, not draining)
+     * @param load     active jobs per owner; updated as this pass moves jobs
+     */
+    public Ownership(HashRing ring, Set<String> eligible, Map<String, Integer> load, Placement placement, double loadFactor) {
+        this.ring = ring;
+        this.eligible = eligible;
+        this.load = new HashMap<>(load);
+        this.placement = placement;
+        this.loadFactor = loadFactor;
+    }
+
+    public String ownerFor(Candidate c) {
+        String current = c.owner();
+        if (current != null && c.jobActive()) {
+            return current;
+        }
+        if (ring.isEmpty()) {
+            return current;
+        }
+        String jobKey = c.jobId().toString();
+        if (current != null && eligible.contains(current)) {
+            String home = ring.owner(jobKey);
+            boolean homeHasRoom = placement == Placement.HASH
+                    || load.getOrDefault(home, 0) < Placement.bound(load, eligible.size(), loadFactor);
+            return home.equals(current) || !homeHasRoom ? current : move(current, home);
+        }
+        return move(current, placement.place(ring, jobKey, load, loadFactor));
+    }
+
+    private String move(String from, String to) {
+        if (from != null) {
+            load.merge(from, -1, Integer::sum);
+        }
+        load.merge(to, 1, Integer::sum);
+        return to;
+    }
+}

@@ -1,0 +1,62 @@
+package io.flowcluster.server.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowcluster.server.ring.HashRing;
+import io.flowcluster.server.ring.Placement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Invariant 4: a job changes owner only at a step boundary, and only when it must or should. */
+class OwnershipTest {
+
+    private final Set<String> members = Set.of("n1", "n2", "n3");
+    private final HashRing ring = new HashRing(members, 64);
+
+    private Ownership ownership(Map<String, Integer> load) {
+        return new Ownership(ring, members, load, Placement.BOUNDED_LOAD, 1.25);
+    }
+
+    private static UUID jobOwnedBy(HashRing ring, String member) {
+        for (int i = 0; ; i++) {
+            UUID id = new UUID(42, i);
+            if (ring.owner(id.toString()).equals(member)) {
+                return id;
+            }
+        }
+    }
+
+    @Test
+    void aJobWithAStepInFlightKeepsItsOwnerWhateverHappened() {
+        UUID job = jobOwnedBy(ring, "n1");
+        assertThat(ownership(Map.of()).ownerFor(new Candidate(job, 1, "gone", true))).isEqualTo("gone");
+    }
+
+    @Test
+    void aNewJobGoesToItsRingOwner() {
+        UUID job = jobOwnedBy(ring, "n2");
+        assertThat(ownership(Map.of()).ownerFor(new Candidate(job, 0, null, false))).isEqualTo("n2");
+    }
+
+    @Test
+    void atAStepBoundaryAJobLeavesAMemberThatTakesNoWork() {
+        UUID job = jobOwnedBy(ring, "n3");
+        assertThat(ownership(Map.of("draining", 1)).ownerFor(new Candidate(job, 1, "draining", false))).isEqualTo("n3");
+    }
+
+    @Test
+    void atAStepBoundaryAJobReturnsToItsRingOwnerWhenThatOneHasRoom() {
+        UUID job = jobOwnedBy(ring, "n1");
+        assertThat(ownership(Map.of("n2", 1)).ownerFor(new Candidate(job, 1, "n2", false))).isEqualTo("n1");
+    }
+
+    @Test
+    void aJobStaysWhereItIsWhenItsRingOwnerIsFull() {
+        UUID job = jobOwnedBy(ring, "n1");
+        Map<String, Integer> load = new HashMap<>(Map.of("n1", 10, "n2", 1));
+        assertThat(ownership(load).ownerFor(new Candidate(job, 1, "n2", false))).isEqualTo("n2");
+    }
+}
