@@ -26,9 +26,9 @@ class RestartAfterKillTest {
     @Test
     void everyJobFinishesAfterTheServerIsKilledMidStep(@TempDir Path dir) throws Exception {
         Path started = Files.createDirectories(dir.resolve("started"));
-        // no datasource configured: the server runs its embedded PostgreSQL, as on a laptop
+        // no datasource configured: the server runs its embedded PostgreSQL, as on a laptop (one node in-process)
         Map<String, String> env = Map.of("FLOW_DATA_DIR", dir.resolve("data").toString(),
-                "FLOW_WORKER_TASK_POOL_SIZE", "4");
+                "FLOW_LOCAL_NODES", "1", "FLOW_WORKER_TASK_POOL_SIZE", "4");
         List<String> jobs = new ArrayList<>();
         ServerProcess first = new ServerProcess(dir, "node-a", env).start();
         try {

@@ -2,6 +2,7 @@ package io.flowcluster.server;
 
 import io.flowcluster.server.embedded.ApiTokenFile;
 import io.flowcluster.server.embedded.EmbeddedDatabase;
+import io.flowcluster.server.local.LocalCluster;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.smallrye.config.SmallRyeConfig;
@@ -9,9 +10,10 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.file.Path;
 
 /**
- * Starts a node. What must exist before Quarkus starts is prepared here: with no datasource
- * configured, an embedded PostgreSQL on a persistent data directory; with no API token, one
- * generated and kept in that directory (local use only: in Kubernetes the operator sets both).
+ * Starts a node, or on a laptop a whole local cluster. With no datasource configured this is
+ * local use: an embedded PostgreSQL on a persistent data directory, an API token generated
+ * and kept there, and {@code flow.local.nodes} node processes (3 by default; 1 runs the node
+ * in this process). In Kubernetes the operator configures the datasource and the token.
  */
 @QuarkusMain
 public final class FlowServerMain {
@@ -19,6 +21,12 @@ public final class FlowServerMain {
     static final String DATASOURCE_URL = "quarkus.datasource.jdbc.url";
     static final String API_TOKEN = "flow.api.token";
     static final String DATA_DIR = "flow.data-dir";
+    static final String LOCAL_NODES = "flow.local.nodes";
+    static final String LOCAL_BASE_PORT = "flow.local.base-port";
+    static final String LOCAL_JVM_OPTIONS = "flow.local.jvm-options";
+    static final int DEFAULT_LOCAL_NODES = 3;
+    static final int DEFAULT_BASE_PORT = 8080;
+    static final String DEFAULT_JVM_OPTIONS = "-Xmx256m -XX:+UseSerialGC";
 
     /** Held so that the level set on it stays: zonky's start-up chatter is not for users. */
     private static final java.util.logging.Logger EMBEDDED_PG_LOG = java.util.logging.Logger.getLogger("io.zonky");
@@ -32,9 +40,19 @@ public final class FlowServerMain {
         Path dataDir = env.getOptionalValue(DATA_DIR, String.class)
                 .map(Path::of)
                 .orElse(Path.of(System.getProperty("user.home"), ".flowcluster"));
-        if (env.getOptionalValue(DATASOURCE_URL, String.class).isEmpty()) {
-            EMBEDDED_PG_LOG.setLevel(java.util.logging.Level.WARNING);
-            EmbeddedDatabase db = EmbeddedDatabase.start(dataDir.resolve("postgres"));
+        boolean local = env.getOptionalValue(DATASOURCE_URL, String.class).isEmpty();
+        int nodes = env.getOptionalValue(LOCAL_NODES, Integer.class).orElse(DEFAULT_LOCAL_NODES);
+        if (local && nodes > 1) {
+            EmbeddedDatabase db = startEmbedded(dataDir);
+            String token = env.getOptionalValue(API_TOKEN, String.class)
+                    .orElseGet(() -> ApiTokenFile.loadOrCreate(dataDir.resolve("api-token")));
+            LocalCluster.run(db, token, dataDir, nodes,
+                    env.getOptionalValue(LOCAL_BASE_PORT, Integer.class).orElse(DEFAULT_BASE_PORT),
+                    env.getOptionalValue(LOCAL_JVM_OPTIONS, String.class).orElse(DEFAULT_JVM_OPTIONS));
+            return;
+        }
+        if (local) {
+            EmbeddedDatabase db = startEmbedded(dataDir);
             System.setProperty(DATASOURCE_URL, db.jdbcUrl());
             System.setProperty("quarkus.datasource.username", EmbeddedDatabase.USER);
             System.out.println("Embedded PostgreSQL: " + db.jdbcUrl() + " (data in " + dataDir.resolve("postgres") + ")");
@@ -46,5 +64,10 @@ public final class FlowServerMain {
             System.out.println("API token: " + System.getProperty(API_TOKEN) + " (kept in " + tokenFile + ")");
         }
         Quarkus.run(args);
+    }
+
+    private static EmbeddedDatabase startEmbedded(Path dataDir) {
+        EMBEDDED_PG_LOG.setLevel(java.util.logging.Level.WARNING);
+        return EmbeddedDatabase.start(dataDir.resolve("postgres"));
     }
 }

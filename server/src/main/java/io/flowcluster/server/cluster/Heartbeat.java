@@ -47,7 +47,8 @@ public class Heartbeat {
         loop.start();
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /** Last at shutdown: the node stays a live member while it drains. */
+    void stop(@Observes @Priority(30) ShutdownEvent event) {
         loop.stop();
     }
 

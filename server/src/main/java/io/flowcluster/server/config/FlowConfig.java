@@ -42,9 +42,14 @@ public interface FlowConfig {
         @WithDefault("500ms")
         Duration heartbeatInterval();
 
-        /** A node silent this long is dead: its jobs move and its running steps are retried. */
-        @WithDefault("2s")
-        Duration nodeTimeout();
+        /** Heartbeats a node may miss before it counts as dead: its jobs move, its running steps are retried. */
+        @WithDefault("4")
+        int missedHeartbeats();
+
+        /** How long a node may stay silent before it counts as dead. */
+        default Duration nodeTimeout() {
+            return heartbeatInterval().multipliedBy(missedHeartbeats());
+        }
     }
 
     interface Ring {
@@ -114,6 +119,13 @@ public interface FlowConfig {
         /** Time between SIGTERM and SIGKILL when a step is killed. */
         @WithDefault("3s")
         Duration killGrace();
+
+        /**
+         * On SIGTERM, how long running steps may go on to finish before they are stopped and
+         * handed back; keep it below the pod's termination grace period.
+         */
+        @WithDefault("20s")
+        Duration drainTimeout();
 
         /** Parent directory of the per-job working directories. */
         @WithDefault("${java.io.tmpdir}/flowcluster-work")

@@ -1,14 +1,21 @@
 package io.flowcluster.server.metrics;
 
+import io.flowcluster.server.cluster.PublishedState;
 import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.store.AttemptResult;
 import io.flowcluster.server.store.DispatchStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** The server's Prometheus metrics (under {@code /q/metrics}). */
@@ -21,6 +28,10 @@ public class FlowMetrics {
     private final DispatchStore dispatchStore;
     private final Counter submitted;
     private final Timer startLatency;
+    private final AtomicLong ringEpoch = new AtomicLong();
+    private final MultiGauge ownedJobs;
+    private final MultiGauge runningSteps;
+    private final MultiGauge draining;
     private long queueDepth;
     private long queueDepthAt;
 
@@ -35,6 +46,14 @@ public class FlowMetrics {
         Gauge.builder("flow.queue.depth", this, FlowMetrics::queueDepth)
                 .description("Steps ready to run and waiting for a slot (cluster-wide)")
                 .register(registry);
+        Gauge.builder("flow.ring.epoch", ringEpoch, AtomicLong::get)
+                .description("Epoch of the ring the scheduler applies (on the scheduler's node)").register(registry);
+        this.ownedJobs = MultiGauge.builder("flow.member.owned.jobs")
+                .description("Unfinished jobs each member owns (on the scheduler's node)").register(registry);
+        this.runningSteps = MultiGauge.builder("flow.member.running.steps")
+                .description("Steps dispatched to or running on each member (on the scheduler's node)").register(registry);
+        this.draining = MultiGauge.builder("flow.member.draining")
+                .description("1 for a member that takes no new work (on the scheduler's node)").register(registry);
     }
 
     public void jobSubmitted() {
@@ -51,6 +70,27 @@ public class FlowMetrics {
 
     public void attemptFinished(AttemptResult.Outcome outcome) {
         registry.counter("flow.step.attempts.finished", "outcome", outcome.name()).increment();
+    }
+
+    /** This node's view of leadership: 1 while it holds the scheduler lease. */
+    public void registerSchedulerLeader(BooleanSupplier leader) {
+        Gauge.builder("flow.scheduler.leader", () -> leader.getAsBoolean() ? 1 : 0)
+                .description("1 on the node that is the scheduler, 0 elsewhere").register(registry);
+    }
+
+    /**
+     * What the scheduler applied, exported by the scheduler's node only (other nodes export
+     * nothing here, so a sum over the cluster counts each job once). Empty clears it.
+     */
+    public void schedulerState(Optional<PublishedState> state) {
+        ringEpoch.set(state.map(PublishedState::ringEpoch).orElse(0L));
+        List<PublishedState.MemberLoad> members = state.map(PublishedState::members).orElse(List.of());
+        ownedJobs.register(members.stream()
+                .map(m -> MultiGauge.Row.of(Tags.of("member", m.id()), m.ownedJobs())).toList(), true);
+        runningSteps.register(members.stream()
+                .map(m -> MultiGauge.Row.of(Tags.of("member", m.id()), m.runningSteps())).toList(), true);
+        draining.register(members.stream()
+                .map(m -> MultiGauge.Row.of(Tags.of("member", m.id()), m.draining() ? 1 : 0)).toList(), true);
     }
 
     public void registerRunningSteps(Supplier<Number> running) {

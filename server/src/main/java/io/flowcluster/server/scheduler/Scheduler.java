@@ -1,16 +1,22 @@
 package io.flowcluster.server.scheduler;
 
 import io.flowcluster.server.cluster.LeaseKeeper;
+import io.flowcluster.server.cluster.PublishedState;
+import io.flowcluster.server.cluster.RingSource;
 import io.flowcluster.server.cluster.SchedulerLease;
+import io.flowcluster.server.cluster.StatePublisher;
 import io.flowcluster.server.config.FlowConfig;
+import io.flowcluster.server.metrics.FlowMetrics;
 import io.flowcluster.server.node.LocalNode;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
 import io.flowcluster.server.notify.WakeupLoop;
+import io.flowcluster.server.ring.AppliedRing;
+import io.flowcluster.server.ring.AppliedRing.LiveMember;
+import io.flowcluster.server.ring.DesiredRing;
 import io.flowcluster.server.ring.HashRing;
 import io.flowcluster.server.ring.Placement;
 import io.flowcluster.server.store.ClusterStore;
-import io.flowcluster.server.store.ClusterStore.Member;
 import io.flowcluster.server.store.DeposedException;
 import io.flowcluster.server.store.DispatchStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,9 +29,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,15 +53,26 @@ public class Scheduler {
     private final Placement placement;
     private final WakeupLoop loop;
     private final LeaseKeeper lease;
+    private final FlowMetrics metrics;
+    private final RingSource ringSource;
+    private final StatePublisher publisher;
     private HashRing ring;
+    private AppliedRing lastApplied;
+    private long lastAppliedEpoch = -1;
+    private long ringEpoch;
+    private PublishedState published;
 
     Scheduler(DispatchStore store, ClusterStore cluster, LocalNode node, FlowConfig config,
-            Notifications notifications, SchedulerLease schedulerLease) {
+            Notifications notifications, SchedulerLease schedulerLease, RingSource ringSource, StatePublisher publisher,
+            FlowMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.cluster = cluster;
         this.node = node;
         this.config = config;
         this.notifications = notifications;
+        this.ringSource = ringSource;
+        this.publisher = publisher;
         this.placement = Placement.fromConfig(config.placement().strategy());
         this.loop = new WakeupLoop("flow-scheduler", this::pass, config.scheduler().pollInterval());
         this.lease = new LeaseKeeper(schedulerLease, config, epoch -> loop.signal());
@@ -63,11 +80,13 @@ public class Scheduler {
 
     void start(@Observes @Priority(30) StartupEvent event) {
         notifications.subscribe(Channel.SCHEDULER, payload -> loop.signal());
+        metrics.registerSchedulerLeader(() -> lease.current().isPresent());
         lease.start();
         loop.start();
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /** First at shutdown: a standby takes the lease at once while this node drains. */
+    void stop(@Observes @Priority(10) ShutdownEvent event) {
         loop.stop();
         lease.stop();
     }
@@ -82,12 +101,14 @@ public class Scheduler {
         Duration poll = config.scheduler().pollInterval();
         OptionalLong epoch = lease.current();
         if (epoch.isEmpty()) {
+            forgetPublished();
             return poll;
         }
         try {
             dispatch(epoch.getAsLong());
         } catch (DeposedException e) {
             lease.deposed();
+            forgetPublished();
             return poll;
         }
         return store.nextBackoffEnd()
@@ -102,21 +123,27 @@ public class Scheduler {
         if (!handedOver.isEmpty()) {
             LOG.infof("Handed over the work of %s", handedOver);
         }
-        List<Member> members = cluster.liveMembers(timeout);
-        Set<String> eligible = new TreeSet<>();
+        List<LiveMember> live = cluster.liveMembers(timeout);
+        Optional<DesiredRing> desired = ringSource.desired();
+        AppliedRing applied = AppliedRing.of(live, desired);
+        Set<String> eligible = applied.eligible();
         Map<String, Integer> active = store.activeStepsByNode();
+        Map<String, Integer> load = cluster.activeJobsByOwner();
+        if (!eligible.containsAll(load.keySet()) && cluster.disownIdleJobs(node.id(), epoch, eligible) > 0) {
+            load = cluster.activeJobsByOwner();
+        }
+        publish(epoch, applied, desired, load, active);
+
         Map<String, Integer> free = new HashMap<>();
-        for (Member m : members) {
-            if (!m.draining()) {
-                eligible.add(m.id());
+        for (LiveMember m : live) {
+            if (eligible.contains(m.id())) {
                 free.put(m.id(), m.taskPoolSize() - active.getOrDefault(m.id(), 0));
             }
         }
         if (free.values().stream().noneMatch(f -> f > 0)) {
             return;
         }
-        Ownership ownership = new Ownership(ringOf(eligible), eligible, cluster.activeJobsByOwner(), placement,
-                config.placement().loadFactor());
+        Ownership ownership = new Ownership(ringOf(eligible), eligible, load, placement, config.placement().loadFactor());
         int batch = config.scheduler().batchSize();
         List<Candidate> candidates = store.readyCandidates(batch);
         List<Dispatch> plan = DispatchPlanner.plan(candidates, free, ownership::ownerFor);
@@ -126,10 +153,35 @@ public class Scheduler {
         }
     }
 
+    /** Records a changed ring in the database, and hands what was applied to the publisher. */
+    private void publish(long epoch, AppliedRing applied, Optional<DesiredRing> desired,
+            Map<String, Integer> load, Map<String, Integer> active) {
+        if (!applied.equals(lastApplied) || epoch != lastAppliedEpoch) {
+            ringEpoch = cluster.publishRing(node.id(), epoch, applied);
+            if (!applied.equals(lastApplied)) {
+                LOG.infof("Ring epoch %d: members %s, draining %s", ringEpoch, applied.members(), applied.draining());
+            }
+            lastApplied = applied;
+            lastAppliedEpoch = epoch;
+        }
+        PublishedState state = PublishedState.of(node.id(), epoch, ringEpoch, desired.map(DesiredRing::epoch).orElse(null),
+                applied, load, active);
+        published = state;
+        metrics.schedulerState(Optional.of(state));
+        publisher.publish(state);
+    }
+
+    private void forgetPublished() {
+        if (published != null) {
+            published = null;
+            lastApplied = null;
+            metrics.schedulerState(Optional.empty());
+        }
+    }
+
     private HashRing ringOf(Set<String> members) {
         if (ring == null || !ring.members().equals(members)) {
             ring = new HashRing(members, config.ring().virtualNodes());
-            LOG.infof("Ring members: %s", members);
         }
         return ring;
     }

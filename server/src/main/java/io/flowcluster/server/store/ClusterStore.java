@@ -2,6 +2,8 @@ package io.flowcluster.server.store;
 
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
+import io.flowcluster.server.ring.AppliedRing;
+import io.flowcluster.server.ring.AppliedRing.LiveMember;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
@@ -68,13 +72,13 @@ public class ClusterStore {
     }
 
     /** Live nodes (fresh heartbeat, not declared dead) with their task pool size and draining flag. */
-    public List<Member> liveMembers(Duration nodeTimeout) {
+    public List<LiveMember> liveMembers(Duration nodeTimeout) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select id, task_pool_size, draining from node
                         where not declared_dead and heartbeat_at > now() - make_interval(secs => :secs)
                         order by id""")
                 .bind("secs", nodeTimeout.toMillis() / 1000.0)
-                .map((rs, ctx) -> new Member(rs.getString("id"), rs.getInt("task_pool_size"), rs.getBoolean("draining")))
+                .map((rs, ctx) -> new LiveMember(rs.getString("id"), rs.getInt("task_pool_size"), rs.getBoolean("draining")))
                 .list());
     }
 
@@ -133,9 +137,103 @@ public class ClusterStore {
                 }));
     }
 
-    public record Member(String id, int taskPoolSize, boolean draining) {
+    /**
+     * Records the ring the scheduler applies. Its epoch increases only when the members or
+     * the draining members change. Fenced. Returns the ring epoch.
+     */
+    public long publishRing(String scheduler, long schedulerEpoch, AppliedRing ring) {
+        return jdbi.inTransaction(h -> {
+            Fencing.check(h, scheduler, schedulerEpoch);
+            return h.createQuery("""
+                            update ring_state set
+                                epoch = case when members = cast(:members as text[]) and draining = cast(:draining as text[])
+                                    then epoch else epoch + 1 end,
+                                members = cast(:members as text[]), draining = cast(:draining as text[]),
+                                scheduler = :scheduler, scheduler_epoch = :schedulerEpoch, updated_at = now()
+                            where id = 1 returning epoch""")
+                    .bind("members", ring.members().toArray(String[]::new))
+                    .bind("draining", ring.draining().toArray(String[]::new))
+                    .bind("scheduler", scheduler).bind("schedulerEpoch", schedulerEpoch)
+                    .mapTo(Long.class).one();
+        });
+    }
+
+    /**
+     * Unowns the unfinished jobs of members outside {@code eligible} that have nothing
+     * dispatched or running: they are placed anew at their next step, and a draining
+     * member is left owning nothing. Fenced. Returns how many jobs were unowned.
+     */
+    public int disownIdleJobs(String scheduler, long schedulerEpoch, Set<String> eligible) {
+        return jdbi.inTransaction(h -> {
+            Fencing.check(h, scheduler, schedulerEpoch);
+            String[] keep = eligible.toArray(String[]::new);
+            List<UUID> jobs = h.createQuery("""
+                            select id from job where state in ('PENDING', 'RUNNING')
+                              and owner_node is not null and owner_node <> all(:keep)""")
+                    .bind("keep", keep).mapTo(UUID.class).list();
+            if (jobs.isEmpty()) {
+                return 0;
+            }
+            JobLocks.lockAll(h, new TreeSet<>(jobs));
+            return h.createUpdate("""
+                            update job j set owner_node = null, owner_epoch = null
+                            where j.id = any(:jobs) and j.owner_node <> all(:keep)
+                              and not exists (select 1 from step s where s.job_id = j.id
+                                              and s.state in ('DISPATCHED', 'RUNNING'))""")
+                    .bind("jobs", jobs.toArray(UUID[]::new)).bind("keep", keep).execute();
+        });
+    }
+
+    /** Marks a member draining (no new work, its jobs move at step boundaries) or takes it back. */
+    public boolean setDraining(String node, boolean draining) {
+        return jdbi.inTransaction(h -> {
+            boolean found = h.createUpdate("update node set draining = :draining where id = :id")
+                    .bind("id", node).bind("draining", draining).execute() == 1;
+            if (found) {
+                Notifications.send(h, Channel.SCHEDULER, node);
+            }
+            return found;
+        });
+    }
+
+    /** The ring the scheduler last applied. */
+    public RingState ringState() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select epoch, members, draining, scheduler, scheduler_epoch, updated_at from ring_state where id = 1""")
+                .map((rs, ctx) -> new RingState(rs.getLong("epoch"),
+                        List.of((String[]) rs.getArray("members").getArray()),
+                        List.of((String[]) rs.getArray("draining").getArray()),
+                        rs.getString("scheduler"), rs.getLong("scheduler_epoch"), JobStore.instant(rs, "updated_at")))
+                .one());
+    }
+
+    /** Every node the database knows, with its load, for the cluster view. */
+    public List<NodeState> nodes(Duration nodeTimeout) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select n.id, n.task_pool_size, n.draining, n.started_at, n.heartbeat_at,
+                            not n.declared_dead and n.heartbeat_at > now() - make_interval(secs => :secs) as live,
+                            (select count(*) from job j where j.owner_node = n.id
+                                and j.state in ('PENDING', 'RUNNING')) as owned_jobs,
+                            (select count(*) from step s where s.node = n.id
+                                and s.state in ('DISPATCHED', 'RUNNING')) as active_steps
+                        from node n order by n.id""")
+                .bind("secs", nodeTimeout.toMillis() / 1000.0)
+                .map((rs, ctx) -> new NodeState(rs.getString("id"), rs.getBoolean("live"), rs.getBoolean("draining"),
+                        rs.getInt("task_pool_size"), rs.getInt("owned_jobs"), rs.getInt("active_steps"),
+                        JobStore.instant(rs, "started_at"), JobStore.instant(rs, "heartbeat_at")))
+                .list());
     }
 
     public record LeaseHolder(String holder, long epoch, java.time.Instant since) {
+    }
+
+    /** What the scheduler last applied: ring epoch, members, draining members, and by whom. */
+    public record RingState(long epoch, List<String> members, List<String> draining, String scheduler,
+            long schedulerEpoch, java.time.Instant updatedAt) {
+    }
+
+    /** A node's row with its load; {@code draining} is what was asked through the API. */
+    public record NodeState(String id, boolean live, boolean draining, int taskPoolSize, int ownedJobs,
+            int activeSteps, java.time.Instant startedAt, java.time.Instant heartbeatAt) {
     }
 }

@@ -186,6 +186,22 @@ public class ExecutionStore {
         return released;
     }
 
+    /** Hands back the steps dispatched to this node that it has not started (a draining node). */
+    public int releaseDispatched(String node) {
+        return jdbi.inTransaction(h -> {
+            List<UUID> jobs = h.createQuery("select distinct job_id from step where node = :node and state = 'DISPATCHED'")
+                    .bind("node", node).mapTo(UUID.class).list();
+            if (jobs.isEmpty()) {
+                return 0;
+            }
+            JobLocks.lockAll(h, new TreeSet<>(jobs));
+            int released = h.createUpdate("update step set state = 'READY' where node = :node and state = 'DISPATCHED'")
+                    .bind("node", node).execute();
+            Notifications.send(h, Channel.SCHEDULER, node);
+            return released;
+        });
+    }
+
     public void appendLog(List<PendingLogLine> lines) {
         if (lines.isEmpty()) {
             return;

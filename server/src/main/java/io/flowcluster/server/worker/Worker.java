@@ -11,6 +11,7 @@ import io.flowcluster.server.notify.WakeupLoop;
 import io.flowcluster.server.store.AttemptResult;
 import io.flowcluster.server.store.AttemptResult.Outcome;
 import io.flowcluster.server.store.Claim;
+import io.flowcluster.server.store.ClusterStore;
 import io.flowcluster.server.store.Completion;
 import io.flowcluster.server.store.ExecutionStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -48,6 +49,7 @@ public class Worker {
     private static final Logger LOG = Logger.getLogger(Worker.class);
 
     private final ExecutionStore store;
+    private final ClusterStore cluster;
     private final CommandRunner commands;
     private final LocalNode node;
     private final FlowConfig config;
@@ -62,9 +64,10 @@ public class Worker {
             Executors.newSingleThreadScheduledExecutor(Threads.daemonFactory("flow-log-flusher"));
     private volatile boolean accepting;
 
-    Worker(ExecutionStore store, CommandRunner commands, LocalNode node, FlowConfig config,
+    Worker(ExecutionStore store, ClusterStore cluster, CommandRunner commands, LocalNode node, FlowConfig config,
             Notifications notifications, FlowMetrics metrics) {
         this.store = store;
+        this.cluster = cluster;
         this.commands = commands;
         this.node = node;
         this.config = config;
@@ -91,9 +94,14 @@ public class Worker {
         claimer.start();
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /**
+     * SIGTERM drains: no new work, steps not yet started go back to the scheduler, running
+     * steps may finish within the drain timeout; what still runs then is handed back.
+     */
+    void stop(@Observes @Priority(20) ShutdownEvent event) {
         accepting = false;
         claimer.stop();
+        drain();
         handBackAll("node shutting down");
         steps.shutdown();
         try {
@@ -107,6 +115,30 @@ public class Worker {
             LOG.infof("Stopped; handed back %d steps", released);
         } catch (RuntimeException e) {
             LOG.warnf("Could not hand back steps at shutdown (%s); the next start does it", e.getMessage());
+        }
+    }
+
+    private void drain() {
+        try {
+            cluster.setDraining(node.id(), true);
+            store.releaseDispatched(node.id());
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not mark this node draining (%s); handing its steps back now", e.getMessage());
+            return;
+        }
+        long deadline = System.nanoTime() + config.worker().drainTimeout().toNanos();
+        long nextReport = 0;
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            if (System.nanoTime() >= nextReport) {
+                LOG.infof("Draining: waiting for %d running steps (at most %s)", running.size(), config.worker().drainTimeout());
+                nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -1,0 +1,87 @@
+package io.flowcluster.server.api;
+
+import static io.flowcluster.server.FlowApi.api;
+import static io.flowcluster.server.FlowApi.awaitState;
+import static io.flowcluster.server.FlowApi.job;
+import static io.flowcluster.server.FlowApi.noopJob;
+import static io.flowcluster.server.FlowApi.submit;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.flowcluster.server.EmbeddedPostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** {@code /api/v1/cluster}: who is the scheduler, the ring, each member's load, and drain. */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class ClusterApiTest {
+
+    @Test
+    void showsTheSchedulerTheRingAndTheMembers() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> "test-node".equals(cluster().getString("scheduler.node")));
+        JsonPath cluster = cluster();
+        assertThat(cluster.getString("name")).isEqualTo("flowcluster");
+        assertThat(cluster.getString("coordination")).isEqualTo("jdbc");
+        assertThat(cluster.getLong("scheduler.epoch")).isPositive();
+        assertThat(cluster.getList("ring.members")).containsExactly("test-node");
+        assertThat(cluster.getLong("ring.epoch")).isPositive();
+        assertThat(cluster.getString("members.find { it.id == 'test-node' }.state")).isEqualTo("live");
+        assertThat(cluster.getBoolean("members.find { it.id == 'test-node' }.scheduler")).isTrue();
+    }
+
+    @Test
+    void aDrainedMemberTakesNoNewWorkUntilItIsTakenBack() {
+        api().post("/api/v1/cluster/members/test-node/drain").then().statusCode(200).body("id", equalTo("test-node"));
+        UUID waiting;
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> cluster().getList("ring.draining").contains("test-node"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "drained".equals(cluster().getString("members.find { it.id == 'test-node' }.state")));
+            waiting = submit(noopJob("while-drained", 0));
+            // the only member drains: the job waits, it is not lost
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(() -> job(waiting).getString("state").equals("PENDING"));
+        } finally {
+            api().delete("/api/v1/cluster/members/test-node/drain").then().statusCode(200);
+        }
+        awaitState(waiting, "SUCCEEDED");
+        assertThat(cluster().getString("members.find { it.id == 'test-node' }.state")).isEqualTo("live");
+    }
+
+    @Test
+    void drainingAnUnknownMemberIs404AndChangesNothing() {
+        long epoch = cluster().getLong("ring.epoch");
+        api().post("/api/v1/cluster/members/nobody/drain").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("no member 'nobody' in this cluster"));
+        assertThat(cluster().getLong("ring.epoch")).isEqualTo(epoch);
+    }
+
+    @Test
+    void needsTheToken() {
+        given().get("/api/v1/cluster").then().statusCode(401);
+    }
+
+    @Test
+    void exportsWhatTheSchedulerApplied() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> "test-node".equals(cluster().getString("scheduler.node")));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(metrics).contains("flow_scheduler_leader 1.0")
+                    .contains("flow_member_owned_jobs{member=\"test-node\"}")
+                    .contains("flow_member_running_steps{member=\"test-node\"}")
+                    .containsPattern("flow_ring_epoch [1-9]");
+        });
+    }
+
+    private static JsonPath cluster() {
+        return api().get("/api/v1/cluster").then().statusCode(200).extract().jsonPath();
+    }
+}

@@ -1,0 +1,157 @@
+package io.flowcluster.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowcluster.server.embedded.EmbeddedDatabase;
+import io.flowcluster.server.job.JobSpec;
+import io.flowcluster.server.job.StepSpec;
+import io.flowcluster.server.ring.AppliedRing;
+import io.flowcluster.server.scheduler.Dispatch;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lease, fencing (invariant 2) and the hand-over of a silent node (invariant 3), on a
+ * real PostgreSQL with no server running, so that the test plays every node itself.
+ */
+class ClusterStoreTest {
+
+    private static final Duration SHORT = Duration.ofMillis(300);
+    private static final Duration LONG = Duration.ofSeconds(30);
+
+    private static EmbeddedDatabase db;
+    private static Jdbi jdbi;
+    private static ClusterStore cluster;
+    private static DispatchStore dispatch;
+    private static ExecutionStore execution;
+    private static JobStore jobs;
+
+    @BeforeAll
+    static void database() {
+        db = EmbeddedDatabase.startTemporary();
+        Flyway.configure().dataSource(db.jdbcUrl(), EmbeddedDatabase.USER, "").load().migrate();
+        jdbi = Jdbi.create(db.jdbcUrl(), EmbeddedDatabase.USER, "").installPlugin(new PostgresPlugin());
+        JsonColumns json = new JsonColumns(new ObjectMapper());
+        cluster = new ClusterStore(jdbi);
+        dispatch = new DispatchStore(jdbi);
+        execution = new ExecutionStore(jdbi, json);
+        jobs = new JobStore(jdbi, json);
+    }
+
+    @AfterAll
+    static void stop() {
+        db.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        jdbi.useHandle(h -> h.execute("truncate job, node cascade; update scheduler_lease set holder = null, epoch = 0, expires_at = null"));
+    }
+
+    @Test
+    void renewingKeepsTheEpochAndEveryTakeoverIncrementsIt() throws Exception {
+        long first = cluster.holdLease("a", SHORT).orElseThrow();
+        assertThat(cluster.holdLease("a", SHORT)).hasValue(first);
+        assertThat(cluster.holdLease("b", SHORT)).as("held by a").isEmpty();
+        Thread.sleep(SHORT.toMillis() + 100);
+        long second = cluster.holdLease("b", SHORT).orElseThrow();
+        assertThat(second).isEqualTo(first + 1);
+        Thread.sleep(SHORT.toMillis() + 100);
+        assertThat(cluster.holdLease("b", LONG)).as("a holder back after its lease expired starts a new epoch")
+                .hasValue(second + 1);
+    }
+
+    @Test
+    void aDeposedSchedulerCannotDispatchOrHandOverOrPublish() throws Exception {
+        long old = cluster.holdLease("a", SHORT).orElseThrow();
+        execution.register("worker", UUID.randomUUID(), 4);
+        UUID job = submit("fenced");
+        Thread.sleep(SHORT.toMillis() + 100);
+        long current = cluster.holdLease("b", LONG).orElseThrow();
+        List<Dispatch> plan = List.of(new Dispatch(job, 0, "worker"));
+
+        assertThatThrownBy(() -> dispatch.dispatch(plan, "a", old)).isInstanceOf(DeposedException.class);
+        assertThatThrownBy(() -> cluster.handOverSilentNodes("a", old, LONG)).isInstanceOf(DeposedException.class);
+        assertThatThrownBy(() -> cluster.publishRing("a", old, ring("worker"))).isInstanceOf(DeposedException.class);
+        assertThatThrownBy(() -> cluster.disownIdleJobs("a", old, new TreeSet<>())).isInstanceOf(DeposedException.class);
+        assertThat(stepState(job)).as("the deposed scheduler's plan changed nothing").isEqualTo("READY");
+
+        assertThat(dispatch.dispatch(plan, "b", current)).isEqualTo(1);
+        assertThat(stepState(job)).isEqualTo("DISPATCHED");
+        assertThat(column("select dispatched_epoch from step where job_id = :j", job, Long.class)).hasValue(current);
+    }
+
+    @Test
+    void aSilentNodesRunningStepIsLostAndReadyAgainAndItsJobUnowned() throws Exception {
+        long epoch = cluster.holdLease("sched", LONG).orElseThrow();
+        UUID incarnation = UUID.randomUUID();
+        execution.register("silent", incarnation, 4);
+        execution.register("alive", UUID.randomUUID(), 4);
+        UUID job = submit("handed-over");
+        dispatch.dispatch(List.of(new Dispatch(job, 0, "silent")), "sched", epoch);
+        assertThat(execution.claim("silent", 1)).hasSize(1);
+        jdbi.useHandle(h -> h.execute("update node set heartbeat_at = now() - interval '1 minute' where id = 'silent'"));
+
+        assertThat(cluster.handOverSilentNodes("sched", epoch, Duration.ofSeconds(2))).containsExactly("silent");
+
+        assertThat(stepState(job)).isEqualTo("READY");
+        assertThat(column("select outcome from step_attempt where job_id = :j", job, String.class)).hasValue("LOST");
+        assertThat(column("select owner_node from job where id = :j", job, String.class)).isEmpty();
+        assertThat(cluster.heartbeat("silent", incarnation)).as("a node declared dead learns it at its next beat").isFalse();
+        assertThat(cluster.liveMembers(Duration.ofSeconds(2))).extracting(AppliedRing.LiveMember::id).containsExactly("alive");
+        assertThat(cluster.handOverSilentNodes("sched", epoch, Duration.ofSeconds(2))).as("handed over once").isEmpty();
+    }
+
+    @Test
+    void theRingEpochMovesOnlyWhenMembershipChanges() {
+        long epoch = cluster.holdLease("sched", LONG).orElseThrow();
+        long first = cluster.publishRing("sched", epoch, ring("a", "b"));
+        assertThat(cluster.publishRing("sched", epoch, ring("a", "b"))).isEqualTo(first);
+        assertThat(cluster.publishRing("sched", epoch, ring("a", "b", "c"))).isEqualTo(first + 1);
+        assertThat(cluster.ringState().members()).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void idleJobsOfAMemberLeavingTheRingAreUnownedButActiveOnesStay() {
+        long epoch = cluster.holdLease("sched", LONG).orElseThrow();
+        execution.register("leaving", UUID.randomUUID(), 4);
+        UUID idle = submit("idle");
+        UUID busy = submit("busy");
+        dispatch.dispatch(List.of(new Dispatch(idle, 0, "leaving"), new Dispatch(busy, 0, "leaving")), "sched", epoch);
+        execution.releaseDispatched("leaving");
+        dispatch.dispatch(List.of(new Dispatch(busy, 0, "leaving")), "sched", epoch);
+
+        assertThat(cluster.disownIdleJobs("sched", epoch, new TreeSet<>(List.of("other")))).isEqualTo(1);
+        assertThat(cluster.activeJobsByOwner()).containsEntry("leaving", 1);
+    }
+
+    private static AppliedRing ring(String... members) {
+        return AppliedRing.of(java.util.Arrays.stream(members).map(m -> new AppliedRing.LiveMember(m, 4, false)).toList(),
+                Optional.empty());
+    }
+
+    private static UUID submit(String name) {
+        StepSpec step = new StepSpec("only", "noop", null, null, null, null, null, null, null);
+        return jobs.submit(new JobSpec(name, 0, null, null, List.of(step)), Optional.empty(), name).jobId();
+    }
+
+    private static String stepState(UUID job) {
+        return column("select state from step where job_id = :j", job, String.class).orElseThrow();
+    }
+
+    private static <T> Optional<T> column(String sql, UUID job, Class<T> type) {
+        return jdbi.withHandle(h -> h.createQuery(sql).bind("j", job).mapTo(type).findOne());
+    }
+}
