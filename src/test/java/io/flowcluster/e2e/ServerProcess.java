@@ -23,6 +23,7 @@ final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private Process process;
+    private volatile boolean paused;
 
     ServerProcess(Path workDir, String nodeId, Map<String, String> extraEnv) throws IOException {
         this.port = freePort();
@@ -44,12 +45,22 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the process and waits until it answers as ready. */
     ServerProcess start() throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx256m", "-jar", runner().toAbsolutePath().toString())
+        return launch().awaitReady();
+    }
+
+    /** Starts the process without waiting: several nodes start faster side by side. */
+    ServerProcess launch() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", runner().toAbsolutePath().toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         process = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        return this;
+    }
+
+    ServerProcess awaitReady() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("server exited with " + process.exitValue() + "; see " + log);
@@ -63,7 +74,7 @@ final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("server not ready within 60s; see " + log);
+        throw new IllegalStateException("server not ready within 90s; see " + log);
     }
 
     /** kill -9: no shutdown hook, no cleanup. */
@@ -72,12 +83,40 @@ final class ServerProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** Sends a signal the JDK has no method for (STOP, CONT). */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+        paused = name.equals("STOP") || (paused && !name.equals("CONT"));
+    }
+
+    /** SIGTERM, as Kubernetes stops a pod; returns whether it exited within the wait. */
+    boolean terminate(Duration wait) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Alive and not paused: it answers requests. */
+    boolean isResponsive() {
+        return isAlive() && !paused;
+    }
+
     String output() throws IOException {
         return Files.readString(log);
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return HTTP.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {

@@ -11,7 +11,8 @@ import java.util.UUID;
  * Which node owns a job whose step is about to be dispatched. Pure. A job never changes
  * owner while one of its steps is dispatched or running (LOCAL mode keeps a job on one node);
  * at a step boundary it moves off a node that is gone or draining, and back to its ring
- * owner when that member has room again (a joined or returned node gets its share).
+ * owner when that member has room and the current one carries more than its share (a
+ * joined or returned node gets its share).
  */
 public final class Ownership {
 
@@ -50,11 +51,23 @@ public final class Ownership {
         String jobKey = c.jobId().toString();
         if (current != null && eligible.contains(current)) {
             String home = ring.owner(jobKey);
-            boolean homeHasRoom = placement == Placement.HASH
-                    || load.getOrDefault(home, 0) < Placement.bound(load, eligible.size(), loadFactor);
-            return home.equals(current) || !homeHasRoom ? current : move(current, home);
+            return home.equals(current) || !shouldGoHome(current, home) ? current : move(current, home);
         }
         return move(current, placement.place(ring, jobKey, load, loadFactor));
+    }
+
+    /**
+     * With bounded loads a job goes home only when home has room and its current owner
+     * carries more than the average: a joined or returned member fills up to its share, and
+     * jobs do not bounce between members whose loads merely fluctuate.
+     */
+    private boolean shouldGoHome(String current, String home) {
+        if (placement == Placement.HASH) {
+            return true;
+        }
+        int total = load.values().stream().mapToInt(Integer::intValue).sum();
+        boolean homeHasRoom = load.getOrDefault(home, 0) < Placement.bound(load, eligible.size(), loadFactor);
+        return homeHasRoom && load.getOrDefault(current, 0) * eligible.size() > total;
     }
 
     private String move(String from, String to) {

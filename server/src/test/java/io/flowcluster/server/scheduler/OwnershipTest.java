@@ -59,4 +59,19 @@ class OwnershipTest {
         Map<String, Integer> load = new HashMap<>(Map.of("n1", 10, "n2", 1));
         assertThat(ownership(load).ownerFor(new Candidate(job, 1, "n2", false))).isEqualTo("n2");
     }
+
+    @Test
+    void aJobStaysWhereItIsWhenItsOwnerCarriesNoMoreThanItsShare() {
+        UUID job = jobOwnedBy(ring, "n1");
+        Map<String, Integer> load = new HashMap<>(Map.of("n1", 2, "n2", 2, "n3", 2));
+        assertThat(ownership(load).ownerFor(new Candidate(job, 1, "n2", false))).isEqualTo("n2");
+    }
+
+    @Test
+    void withPlainHashingAJobAlwaysReturnsToItsRingOwner() {
+        UUID job = jobOwnedBy(ring, "n1");
+        Map<String, Integer> load = new HashMap<>(Map.of("n1", 10, "n2", 1));
+        assertThat(new Ownership(ring, members, load, Placement.HASH, 1.25).ownerFor(new Candidate(job, 1, "n2", false)))
+                .isEqualTo("n1");
+    }
 }
