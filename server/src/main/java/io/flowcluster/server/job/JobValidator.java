@@ -103,13 +103,23 @@ public final class JobValidator {
                     "unknown kind '" + step.kind() + "'; expected one of: " + StepKind.allowedNames()));
             return;
         }
-        switch (step.stepKind()) {
-            case COMMAND -> validateCommand(step, at, errors);
-            case NOOP -> {
-                for (String field : commandOnlyFieldsSet(step)) {
-                    errors.add(new FieldError(at + "." + field, "is not allowed for kind 'noop'"));
-                }
+        StepKind kind = step.stepKind();
+        if (kind != StepKind.COMMAND) {
+            for (String field : commandOnlyFieldsSet(step)) {
+                errors.add(new FieldError(at + "." + field, "is not allowed for kind '" + kind.wireName() + "'"));
             }
+        }
+        if (kind == StepKind.COMMAND) {
+            validateCommand(step, at, errors);
+        }
+        if (kind == StepKind.WAIT) {
+            if (step.message() == null || step.message().isBlank()) {
+                errors.add(new FieldError(at + ".message", "a wait step needs the name of the message it waits for"));
+            } else if (step.message().length() > MAX_NAME_LENGTH) {
+                errors.add(new FieldError(at + ".message", "must be at most " + MAX_NAME_LENGTH + " characters"));
+            }
+        } else if (step.message() != null) {
+            errors.add(new FieldError(at + ".message", "is only allowed for kind 'wait'"));
         }
         if (step.timeout() != null) {
             positiveDuration(step.timeout(), at + ".timeout", errors);

@@ -7,7 +7,9 @@ public enum StepKind {
     /** Runs a process: an argv list, or a shell string given to {@code /bin/sh -c}. */
     COMMAND("command"),
     /** Does nothing and succeeds; for tests and benchmarks. */
-    NOOP("noop");
+    NOOP("noop"),
+    /** Waits until the job receives the named message (an approval gate), then succeeds. */
+    WAIT("wait");
 
     private final String wireName;
 

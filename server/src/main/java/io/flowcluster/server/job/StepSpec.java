@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * One step as submitted. {@code kind} defaults to {@code command}; a command step has
- * exactly one of {@code command} (an argv list) and {@code shell} (run by {@code /bin/sh -c}).
+ * exactly one of {@code command} (an argv list) and {@code shell} (run by {@code /bin/sh -c});
+ * a {@code wait} step names the {@code message} it waits for.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepSpec(
@@ -21,7 +22,8 @@ public record StepSpec(
         String workingDir,
         String timeout,
         RetrySpec retries,
-        List<String> dependsOn) {
+        List<String> dependsOn,
+        String message) {
 
     /** Valid only after {@link JobValidator} accepted the step. */
     @JsonIgnore

@@ -7,7 +7,9 @@ public enum Channel {
     /** Steps were dispatched; the payload is the node id they went to. */
     WORKER("flow_worker"),
     /** A job was aborted; the payload is its id. */
-    ABORT("flow_abort");
+    ABORT("flow_abort"),
+    /** A message for a job arrived; the payload is the job's id. */
+    MESSAGE("flow_message");
 
     private final String sqlName;
 

@@ -27,11 +27,13 @@ public class DispatchStore {
         this.jdbi = jdbi;
     }
 
-    /** Steps DISPATCHED or RUNNING per node: what each node already has to do. */
+    /** Steps DISPATCHED or RUNNING per node that hold a slot (a running wait step holds none). */
     public Map<String, Integer> activeStepsByNode() {
         return jdbi.withHandle(h -> h.createQuery("""
                         select node, count(*) as active from step
-                        where state in ('DISPATCHED', 'RUNNING') group by node""")
+                        where state in ('DISPATCHED', 'RUNNING')
+                          and (state = 'DISPATCHED' or spec->>'kind' is distinct from 'wait')
+                        group by node""")
                 .reduceRows(new HashMap<String, Integer>(), (map, row) -> {
                     map.put(row.getColumn("node", String.class), row.getColumn("active", Integer.class));
                     return map;

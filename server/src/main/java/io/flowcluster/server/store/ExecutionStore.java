@@ -202,6 +202,34 @@ public class ExecutionStore {
         });
     }
 
+    /**
+     * Processes the messages that arrived for jobs this node owns: each is marked processed
+     * by this node, once (the update is the claim, so two nodes cannot both take one).
+     * Messages of jobs owned elsewhere, or by no one yet, are left for their owner.
+     */
+    public List<ArrivedMessage> takeMessages(String node) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        update job_message m set processed_by = :node, processed_at = now()
+                        from job j
+                        where j.id = m.job_id and j.owner_node = :node and m.processed_at is null
+                        returning m.job_id, m.name, m.payload::text as payload""")
+                .bind("node", node)
+                .map((rs, ctx) -> new ArrivedMessage(rs.getObject("job_id", UUID.class), rs.getString("name"),
+                        rs.getString("payload")))
+                .list());
+    }
+
+    /** The message a wait step needs, if its job's owner (this node or one before it) processed it. */
+    public Optional<ArrivedMessage> processedMessage(UUID jobId, String name) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select job_id, name, payload::text as payload from job_message
+                        where job_id = :job and name = :name and processed_at is not null order by id limit 1""")
+                .bind("job", jobId).bind("name", name)
+                .map((rs, ctx) -> new ArrivedMessage(rs.getObject("job_id", UUID.class), rs.getString("name"),
+                        rs.getString("payload")))
+                .findOne());
+    }
+
     public void appendLog(List<PendingLogLine> lines) {
         if (lines.isEmpty()) {
             return;

@@ -202,7 +202,7 @@ public class JobStore {
             if (lockJob(h, jobId).isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(h.createQuery("""
+            Optional<StoredMessage> saved = Optional.of(h.createQuery("""
                             insert into job_message (job_id, name, payload, received_by)
                             values (:job, :name, cast(:payload as jsonb), :node)
                             returning id, name, payload, received_by, received_at, processed_by, processed_at""")
@@ -212,6 +212,8 @@ public class JobStore {
                     .bind("node", receivedBy)
                     .map((rs, ctx) -> message(rs))
                     .one());
+            Notifications.send(h, Channel.MESSAGE, jobId.toString());
+            return saved;
         });
     }
 
@@ -224,15 +226,28 @@ public class JobStore {
                 .list());
     }
 
-    /** Every line of every attempt of the job, attempt by attempt in the order they started. */
+    /**
+     * Every line of every attempt of the job, from every node, attempt by attempt in the order
+     * they started; an attempt that did not succeed closes with a line saying how it ended,
+     * so a failover reads in the log even when the dead node's last output was lost with it.
+     */
     public List<LogLine> log(UUID jobId) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select s.name, a.attempt, a.node, l.stream, l.at, l.line
-                        from step_attempt a
-                        join step s on s.job_id = a.job_id and s.idx = a.idx
-                        join step_log l on l.job_id = a.job_id and l.idx = a.idx and l.attempt = a.attempt
-                        where a.job_id = :job
-                        order by a.id, l.line_no""")
+                        select name, attempt, node, stream, at, line from (
+                            select a.id as attempt_id, 0 as part, l.line_no, s.name, a.attempt, a.node, l.stream, l.at, l.line
+                            from step_attempt a
+                            join step s on s.job_id = a.job_id and s.idx = a.idx
+                            join step_log l on l.job_id = a.job_id and l.idx = a.idx and l.attempt = a.attempt
+                            where a.job_id = :job
+                            union all
+                            select a.id, 1, 0, s.name, a.attempt, a.node, 'system', a.finished_at,
+                                '[attempt ' || a.attempt || ' on ' || a.node || ' ended ' || a.outcome
+                                    || coalesce(': ' || a.message, '') || ']'
+                            from step_attempt a
+                            join step s on s.job_id = a.job_id and s.idx = a.idx
+                            where a.job_id = :job and a.outcome <> 'SUCCEEDED'
+                        ) lines
+                        order by attempt_id, part, line_no""")
                 .bind("job", jobId)
                 .map((rs, ctx) -> new LogLine(rs.getString("name"), rs.getInt("attempt"), rs.getString("node"),
                         rs.getString("stream"), instant(rs, "at"), rs.getString("line")))

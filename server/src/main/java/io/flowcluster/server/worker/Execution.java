@@ -3,8 +3,9 @@ package io.flowcluster.server.worker;
 import io.flowcluster.server.store.Claim;
 import io.flowcluster.server.store.ExecutionStore;
 import java.time.Duration;
+import java.util.concurrent.Future;
 
-/** One step attempt running on this node: its output, its process, and a way to stop it. */
+/** One step attempt running on this node: its output, its process or awaited message, and a way to stop it. */
 final class Execution {
 
     enum StopReason { ABORTED, HANDED_BACK }
@@ -12,6 +13,7 @@ final class Execution {
     private final Claim claim;
     private final StepOutput output;
     private volatile Process process;
+    private volatile Future<?> waiting;
     private volatile StopReason stopReason;
 
     Execution(Claim claim, long maxLogBytes) {
@@ -38,6 +40,14 @@ final class Execution {
         }
     }
 
+    /** A wait step's pending message; stopping the attempt cancels it. */
+    void waiting(Future<?> future) {
+        waiting = future;
+        if (stopReason != null) {
+            future.cancel(false);
+        }
+    }
+
     /** Stops the attempt; its process tree is killed, SIGKILL after {@code grace}. */
     void stop(StopReason reason, Duration grace) {
         if (stopReason != null) {
@@ -45,6 +55,10 @@ final class Execution {
         }
         stopReason = reason;
         output.system("[" + (reason == StopReason.ABORTED ? "job aborted" : "handed back to the cluster") + ": stopping the step]");
+        Future<?> w = waiting;
+        if (w != null) {
+            w.cancel(false);
+        }
         Process p = process;
         if (p != null) {
             ProcessTree.kill(p, grace);

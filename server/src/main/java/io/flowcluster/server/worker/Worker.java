@@ -51,6 +51,7 @@ public class Worker {
     private final ExecutionStore store;
     private final ClusterStore cluster;
     private final CommandRunner commands;
+    private final MessageInbox inbox;
     private final LocalNode node;
     private final FlowConfig config;
     private final Notifications notifications;
@@ -59,14 +60,16 @@ public class Worker {
     private final Map<String, Execution> running = new ConcurrentHashMap<>();
     private final AtomicInteger freeSlots;
     private final ExecutorService steps;
+    private final ExecutorService waits = Executors.newCachedThreadPool(Threads.daemonFactory("flow-wait"));
     private final ExecutorService stopper = Executors.newCachedThreadPool(Threads.daemonFactory("flow-step-stopper"));
     private final ScheduledExecutorService flusher =
             Executors.newSingleThreadScheduledExecutor(Threads.daemonFactory("flow-log-flusher"));
     private volatile boolean accepting;
 
-    Worker(ExecutionStore store, ClusterStore cluster, CommandRunner commands, LocalNode node, FlowConfig config,
-            Notifications notifications, FlowMetrics metrics) {
+    Worker(ExecutionStore store, ClusterStore cluster, CommandRunner commands, MessageInbox inbox, LocalNode node,
+            FlowConfig config, Notifications notifications, FlowMetrics metrics) {
         this.store = store;
+        this.inbox = inbox;
         this.cluster = cluster;
         this.commands = commands;
         this.node = node;
@@ -104,6 +107,7 @@ public class Worker {
         drain();
         handBackAll("node shutting down");
         steps.shutdown();
+        waits.shutdown();
         try {
             steps.awaitTermination(config.worker().killGrace().toMillis() + 2000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -126,6 +130,9 @@ public class Worker {
             LOG.warnf("Could not mark this node draining (%s); handing its steps back now", e.getMessage());
             return;
         }
+        // a wait step resumes on another node as well as here: no reason to hold the shutdown for it
+        running.values().stream().filter(e -> !holdsSlot(e.claim()))
+                .forEach(e -> stopper.submit(() -> e.stop(Execution.StopReason.HANDED_BACK, config.worker().killGrace())));
         long deadline = System.nanoTime() + config.worker().drainTimeout().toNanos();
         long nextReport = 0;
         while (!running.isEmpty() && System.nanoTime() < deadline) {
@@ -166,8 +173,12 @@ public class Worker {
         int free = freeSlots.get();
         if (accepting && free > 0) {
             for (Claim claim : store.claim(node.id(), free)) {
-                freeSlots.decrementAndGet();
-                steps.submit(() -> execute(claim));
+                if (holdsSlot(claim)) {
+                    freeSlots.decrementAndGet();
+                    steps.submit(() -> execute(claim));
+                } else {
+                    waits.submit(() -> execute(claim));
+                }
             }
         }
         return config.worker().pollInterval();
@@ -203,16 +214,24 @@ public class Worker {
         } finally {
             running.remove(key);
             MDC.clear();
-            freeSlots.incrementAndGet();
+            if (holdsSlot(claim)) {
+                freeSlots.incrementAndGet();
+            }
             claimer.signal();
         }
     }
 
+    /** A waiting step holds no slot of the task pool: pending approvals must not starve the node. */
+    private static boolean holdsSlot(Claim claim) {
+        return claim.spec().stepKind() != StepKind.WAIT;
+    }
+
     private AttemptResult run(Execution execution) throws InterruptedException {
-        if (execution.claim().spec().stepKind() == StepKind.NOOP) {
-            return new AttemptResult(Outcome.SUCCEEDED, null, null);
-        }
-        return commands.run(execution);
+        return switch (execution.claim().spec().stepKind()) {
+            case NOOP -> new AttemptResult(Outcome.SUCCEEDED, null, null);
+            case WAIT -> WaitStep.run(execution, inbox);
+            case COMMAND -> commands.run(execution);
+        };
     }
 
     private void onAbort(String jobId) {

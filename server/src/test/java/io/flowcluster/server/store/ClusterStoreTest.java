@@ -143,7 +143,7 @@ class ClusterStoreTest {
     }
 
     private static UUID submit(String name) {
-        StepSpec step = new StepSpec("only", "noop", null, null, null, null, null, null, null);
+        StepSpec step = new StepSpec("only", "noop", null, null, null, null, null, null, null, null);
         return jobs.submit(new JobSpec(name, 0, null, null, List.of(step)), Optional.empty(), name).jobId();
     }
 

@@ -14,7 +14,7 @@ class StepEnvironmentTest {
 
     @Test
     void passesOnlyHarmlessServerVariablesAndAddsTheJobsOwn() {
-        StepSpec spec = new StepSpec("build", null, List.of("make"), null, Map.of("GOAL", "all"), null, null, null, null);
+        StepSpec spec = new StepSpec("build", null, List.of("make"), null, Map.of("GOAL", "all"), null, null, null, null, null);
         UUID job = UUID.randomUUID();
         Claim claim = new Claim(job, "nightly", 0, 2, spec, Map.of("branch", "main"), 0, 1, Instant.now(), false);
         Map<String, String> server = Map.of("PATH", "/usr/bin", "FLOW_API_TOKEN", "secret",
