@@ -11,4 +11,8 @@ public interface RingSource {
 
     /** The desired ring, or empty when every live member belongs (or none was published yet). */
     Optional<DesiredRing> desired();
+
+    /** Calls the listener whenever the desired ring may have changed. */
+    default void onChange(Runnable listener) {
+    }
 }

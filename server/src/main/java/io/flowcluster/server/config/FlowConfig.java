@@ -38,6 +38,12 @@ public interface FlowConfig {
         @WithDefault("flowcluster")
         String name();
 
+        /**
+         * With kubernetes coordination: the namespace of the Lease and ConfigMaps; in a pod the
+         * operator sets it from {@code POD_NAMESPACE}, else the client's current namespace.
+         */
+        Optional<String> namespace();
+
         /** How often a node proves it is alive. */
         @WithDefault("500ms")
         Duration heartbeatInterval();

@@ -80,6 +80,7 @@ public class Scheduler {
 
     void start(@Observes @Priority(30) StartupEvent event) {
         notifications.subscribe(Channel.SCHEDULER, payload -> loop.signal());
+        ringSource.onChange(loop::signal);
         metrics.registerSchedulerLeader(() -> lease.current().isPresent());
         lease.start();
         loop.start();

@@ -22,7 +22,7 @@ public class ClusterStore {
 
     private final Jdbi jdbi;
 
-    ClusterStore(Jdbi jdbi) {
+    public ClusterStore(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 

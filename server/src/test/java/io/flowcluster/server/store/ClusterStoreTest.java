@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flowcluster.server.embedded.EmbeddedDatabase;
+import io.flowcluster.server.TestDatabase;
 import io.flowcluster.server.job.JobSpec;
 import io.flowcluster.server.job.StepSpec;
 import io.flowcluster.server.ring.AppliedRing;
@@ -14,9 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.postgres.PostgresPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +29,7 @@ class ClusterStoreTest {
     private static final Duration SHORT = Duration.ofMillis(300);
     private static final Duration LONG = Duration.ofSeconds(30);
 
-    private static EmbeddedDatabase db;
+    private static TestDatabase db;
     private static Jdbi jdbi;
     private static ClusterStore cluster;
     private static DispatchStore dispatch;
@@ -40,9 +38,8 @@ class ClusterStoreTest {
 
     @BeforeAll
     static void database() {
-        db = EmbeddedDatabase.startTemporary();
-        Flyway.configure().dataSource(db.jdbcUrl(), EmbeddedDatabase.USER, "").load().migrate();
-        jdbi = Jdbi.create(db.jdbcUrl(), EmbeddedDatabase.USER, "").installPlugin(new PostgresPlugin());
+        db = new TestDatabase();
+        jdbi = db.jdbi();
         JsonColumns json = new JsonColumns(new ObjectMapper());
         cluster = new ClusterStore(jdbi);
         dispatch = new DispatchStore(jdbi);

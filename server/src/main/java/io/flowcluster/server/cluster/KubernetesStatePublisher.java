@@ -1,0 +1,78 @@
+package io.flowcluster.server.cluster;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes what the scheduler applied into a ConfigMap (key {@code state.json}) for the
+ * operator, when it changed and at most once per interval; a failed write is retried at a
+ * later pass and never stops the scheduler.
+ */
+public class KubernetesStatePublisher implements StatePublisher {
+
+    public static final String KEY = "state.json";
+    private static final Logger LOG = Logger.getLogger(KubernetesStatePublisher.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String name;
+    private final String cluster;
+    private final ObjectMapper json;
+    private final Duration minInterval;
+    private PublishedState written;
+    private long writtenAtNanos;
+    private boolean warned;
+
+    public KubernetesStatePublisher(KubernetesClient client, String namespace, String name, String cluster,
+            ObjectMapper json, Duration minInterval) {
+        this.client = client;
+        this.namespace = namespace;
+        this.name = name;
+        this.cluster = cluster;
+        this.json = json;
+        this.minInterval = minInterval;
+    }
+
+    @Override
+    public synchronized void publish(PublishedState state) {
+        if (state.equals(written) || (written != null && System.nanoTime() - writtenAtNanos < minInterval.toNanos())) {
+            return;
+        }
+        try {
+            write(json.writeValueAsString(state));
+            written = state;
+            writtenAtNanos = System.nanoTime();
+            warned = false;
+        } catch (KubernetesClientException | JsonProcessingException e) {
+            if (!warned) {
+                LOG.warnf("Could not publish the scheduler state to ConfigMap %s/%s: %s (retrying)", namespace, name, e.getMessage());
+                warned = true;
+            }
+        }
+    }
+
+    private void write(String stateJson) {
+        ConfigMap existing = client.configMaps().inNamespace(namespace).withName(name).get();
+        if (existing == null) {
+            client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+                    .withNewMetadata().withName(name).withNamespace(namespace)
+                    .withLabels(Map.of("app.kubernetes.io/name", "flowcluster", "app.kubernetes.io/instance", cluster,
+                            "app.kubernetes.io/component", "scheduler-state"))
+                    .endMetadata()
+                    .withData(Map.of(KEY, stateJson))
+                    .build()).create();
+            return;
+        }
+        existing.setData(Map.of(KEY, stateJson));
+        existing.getMetadata().setAnnotations(Map.of("flowcluster.io/published-at", Instant.now().toString()));
+        client.configMaps().inNamespace(namespace).resource(existing).update();
+    }
+}
