@@ -1,0 +1,20 @@
+package io.flowcluster.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SchedulerSpec {
+
+    @JsonPropertyDescription("How long the scheduler lease lasts without renewal: the takeover time after a crash (e.g. 2s).")
+    @Default(Defaults.LEASE_DURATION)
+    @Pattern(Defaults.DURATION_PATTERN)
+    public String leaseDuration;
+
+    @JsonPropertyDescription("How often the holder renews the lease and standbys try to take it (e.g. 500ms).")
+    @Default(Defaults.RENEW_INTERVAL)
+    @Pattern(Defaults.DURATION_PATTERN)
+    public String renewInterval;
+}

@@ -1,0 +1,55 @@
+package io.flowcluster.operator.desired;
+
+import static io.flowcluster.operator.crd.Defaults.orDefault;
+
+import io.flowcluster.operator.crd.Defaults;
+import io.flowcluster.operator.crd.DistributionSpec;
+import io.flowcluster.operator.crd.FlowCluster;
+import io.flowcluster.operator.crd.FlowClusterSpec;
+import io.flowcluster.operator.crd.PlacementSpec;
+import io.flowcluster.operator.crd.RingSpec;
+import io.flowcluster.operator.crd.SchedulerSpec;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The server settings a FlowCluster implies, as the environment of the server container
+ * (the server's {@code flow.*} keys). Absent fields take the schema's defaults here, in the
+ * operator's memory, never in the user's spec.
+ */
+public final class ServerSettings {
+
+    /** Where per-job workspaces live: an emptyDir, the root filesystem is read-only. */
+    public static final String WORK_DIR = "/work";
+    /** The server drains this long on SIGTERM; the pod's grace period adds a margin. */
+    public static final int DRAIN_SECONDS = 20;
+
+    private ServerSettings() {
+    }
+
+    public static Map<String, String> of(FlowCluster fc) {
+        FlowClusterSpec spec = fc.getSpec();
+        SchedulerSpec scheduler = Optional.ofNullable(spec.scheduler).orElseGet(SchedulerSpec::new);
+        RingSpec ring = Optional.ofNullable(spec.ring).orElseGet(RingSpec::new);
+        PlacementSpec placement = Optional.ofNullable(spec.placement).orElseGet(PlacementSpec::new);
+        DistributionSpec distribution = Optional.ofNullable(spec.distribution).orElseGet(DistributionSpec::new);
+        Map<String, String> env = new TreeMap<>();
+        env.put("FLOW_COORDINATION", "kubernetes");
+        env.put("FLOW_CLUSTER_NAME", fc.getMetadata().getName());
+        env.put("FLOW_SCHEDULER_LEASE_DURATION", orDefault(scheduler.leaseDuration, Defaults.LEASE_DURATION));
+        env.put("FLOW_SCHEDULER_RENEW_INTERVAL", orDefault(scheduler.renewInterval, Defaults.RENEW_INTERVAL));
+        env.put("FLOW_RING_VIRTUAL_NODES", Integer.toString(orDefault(ring.virtualNodes, Defaults.VIRTUAL_NODES)));
+        env.put("FLOW_PLACEMENT_STRATEGY", placement.strategy == null ? Defaults.PLACEMENT
+                : placement.strategy == PlacementSpec.Strategy.HASH ? "hash" : "bounded-load");
+        env.put("FLOW_PLACEMENT_LOAD_FACTOR", Double.toString(orDefault(placement.loadFactor, Defaults.LOAD_FACTOR)));
+        env.put("FLOW_DISTRIBUTION_MODE", distribution.mode == null ? Defaults.DISTRIBUTION_MODE : distribution.mode.name());
+        env.put("FLOW_DISTRIBUTION_PACKET_SIZE", Integer.toString(orDefault(distribution.packetSize, Defaults.PACKET_SIZE)));
+        env.put("FLOW_DISTRIBUTION_REMOTE_BIAS", Integer.toString(orDefault(distribution.remoteBias, Defaults.REMOTE_BIAS)));
+        env.put("FLOW_DISTRIBUTION_TASK_QUEUE_SIZE", Integer.toString(orDefault(distribution.taskQueueSize, Defaults.TASK_QUEUE_SIZE)));
+        env.put("FLOW_WORKER_TASK_POOL_SIZE", Integer.toString(orDefault(distribution.taskPoolSize, Defaults.TASK_POOL_SIZE)));
+        env.put("FLOW_WORKER_WORK_DIR", WORK_DIR);
+        env.put("FLOW_WORKER_DRAIN_TIMEOUT", DRAIN_SECONDS + "s");
+        return env;
+    }
+}

@@ -1,0 +1,108 @@
+package io.flowcluster.operator.status;
+
+import static io.flowcluster.operator.crd.Defaults.orDefault;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.flowcluster.operator.crd.Defaults;
+import io.flowcluster.operator.crd.FlowCluster;
+import io.flowcluster.operator.crd.FlowClusterStatus;
+import io.flowcluster.operator.desired.Names;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The status a user reads, as a pure function of what was observed. No secret ever goes in. */
+public final class StatusBuilder {
+
+    public static final String READY = "Ready";
+    public static final String PROGRESSING = "Progressing";
+    public static final String DEGRADED = "Degraded";
+
+    private StatusBuilder() {
+    }
+
+    public static FlowClusterStatus build(FlowCluster fc, Observed seen, String now) {
+        FlowClusterStatus previous = Optional.ofNullable(fc.getStatus()).orElseGet(FlowClusterStatus::new);
+        long generation = Optional.ofNullable(fc.getMetadata().getGeneration()).orElse(0L);
+        int wanted = orDefault(fc.getSpec().replicas, Defaults.REPLICAS);
+        FlowClusterStatus status = new FlowClusterStatus();
+        status.observedGeneration = generation;
+        status.selector = Names.selectorString(fc);
+        status.replicas = seen.pods().size();
+        status.readyReplicas = (int) seen.pods().stream().filter(Observed::ready).count();
+
+        status.ring = new FlowClusterStatus.RingStatus();
+        status.ring.epoch = seen.ring().epoch();
+        status.ring.members = seen.ring().memberList();
+        status.ring.draining = List.copyOf(seen.ring().draining());
+
+        Optional<String> leader = seen.lease().map(l -> l.getSpec()).map(s -> s.getHolderIdentity()).filter(h -> !h.isBlank());
+        if (leader.isPresent()) {
+            status.scheduler = new FlowClusterStatus.SchedulerStatus();
+            status.scheduler.leader = leader.get();
+            status.scheduler.since = seen.lease().map(l -> l.getSpec().getAcquireTime()).map(Object::toString).orElse(null);
+            status.scheduler.epoch = seen.state().filter(s -> leader.get().equals(s.scheduler()))
+                    .map(SchedulerState::schedulerEpoch).orElse(null);
+        }
+        status.members = seen.state().map(s -> s.members().stream().map(m -> {
+            FlowClusterStatus.MemberStatus member = new FlowClusterStatus.MemberStatus();
+            member.id = m.id();
+            member.ownedJobs = m.ownedJobs();
+            member.runningSteps = m.runningSteps();
+            member.draining = m.draining();
+            member.drained = m.drained();
+            return member;
+        }).toList()).orElse(List.of());
+        if (!seen.scaleDown().done()) {
+            status.scaleDown = new FlowClusterStatus.ScaleDownStatus();
+            status.scaleDown.from = seen.scaleDown().replicas();
+            status.scaleDown.to = wanted;
+            status.scaleDown.since = seen.scaleDownSince();
+        }
+
+        List<Condition> conditions = new ArrayList<>();
+        Optional<String> stuck = seen.pods().stream().map(Observed::stuck).flatMap(Optional::stream).findFirst();
+        boolean allReady = status.readyReplicas >= wanted && status.replicas == wanted;
+        boolean ringApplied = seen.state().map(s -> s.desiredEpoch() != null && s.desiredEpoch() == seen.ring().epoch()).orElse(false);
+        boolean rolling = seen.statefulSet().map(s -> s.getStatus() != null
+                && !java.util.Objects.equals(s.getStatus().getCurrentRevision(), s.getStatus().getUpdateRevision())).orElse(false);
+
+        if (stuck.isPresent()) {
+            conditions.add(Conditions.of(DEGRADED, true, stuck.get(), "a server pod cannot start: " + stuck.get(),
+                    generation, previous.conditions, now));
+        } else if (status.readyReplicas > 0 && leader.isEmpty()) {
+            conditions.add(Conditions.of(DEGRADED, true, "NoScheduler", "no node holds the scheduler lease",
+                    generation, previous.conditions, now));
+        } else {
+            conditions.add(Conditions.of(DEGRADED, false, "AsExpected", "", generation, previous.conditions, now));
+        }
+
+        String progressReason = !seen.scaleDown().done() ? "Draining"
+                : rolling ? "RollingUpdate"
+                : status.replicas != wanted || !allReady ? "Scaling"
+                : !ringApplied ? "RingPending" : "Stable";
+        String progressMessage = switch (progressReason) {
+            case "Draining" -> "draining " + String.join(", ", seen.scaleDown().leaving()) + " before removing them";
+            case "RollingUpdate" -> "rolling out a new pod template";
+            case "Scaling" -> status.readyReplicas + " of " + wanted + " server pods ready";
+            case "RingPending" -> "the scheduler has not applied ring epoch " + seen.ring().epoch() + " yet";
+            default -> "";
+        };
+        conditions.add(Conditions.of(PROGRESSING, !progressReason.equals("Stable"), progressReason, progressMessage,
+                generation, previous.conditions, now));
+
+        boolean ready = allReady && leader.isPresent() && stuck.isEmpty();
+        conditions.add(Conditions.of(READY, ready, ready ? "AllNodesReady" : leader.isEmpty() ? "NoScheduler" : "NodesNotReady",
+                ready ? status.readyReplicas + " nodes ready, scheduler " + leader.get()
+                        : status.readyReplicas + " of " + wanted + " server pods ready",
+                generation, previous.conditions, now));
+        status.conditions = conditions;
+        return status;
+    }
+
+    /** Pods of the server, for the ring: Ready ones by name. */
+    public static List<String> readyNames(List<Pod> pods) {
+        return pods.stream().filter(Observed::ready).map(p -> p.getMetadata().getName()).sorted().toList();
+    }
+}
