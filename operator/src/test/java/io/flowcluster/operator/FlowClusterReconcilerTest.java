@@ -130,6 +130,9 @@ class FlowClusterReconcilerTest {
 
         pod(client, fc, 1, false);
         await(() -> "demo-0,demo-2".equals(get(ConfigMap.class, ns, "demo-ring").getData().get("members")) ? true : null);
+        client.pods().inNamespace(ns).withName("demo-2").delete();
+        await(() -> "demo-0".equals(get(ConfigMap.class, ns, "demo-ring").getData().get("members")) ? true : null);
+        assertThat(Long.parseLong(get(ConfigMap.class, ns, "demo-ring").getData().get("epoch"))).isEqualTo(epoch + 3);
         String version = get(ConfigMap.class, ns, "demo-ring").getMetadata().getResourceVersion();
         String stsVersion = get(StatefulSet.class, ns, "demo").getMetadata().getResourceVersion();
         edit(ns, "demo", c -> c.getMetadata().setAnnotations(Map.of("touched", "yes"))); // a reconciliation, nothing new
@@ -235,11 +238,22 @@ class FlowClusterReconcilerTest {
                 .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("shared-pg"));
     }
 
+    /** Edits the spec as a user would; retried when it races with the operator's status write, as kubectl does. */
+    @Test
+    void servesHealthAndMetrics() {
+        io.restassured.RestAssured.get("/q/health/ready").then().statusCode(200);
+        client.resource(flowCluster("metrics", "demo", 1)).create();
+        await(() -> get(StatefulSet.class, "metrics", "demo"));
+        assertThat(io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString())
+                .contains("flowcluster_reconciliations_total");
+    }
+
     private void edit(String ns, String name, java.util.function.Consumer<FlowCluster> change) {
-        client.resources(FlowCluster.class).inNamespace(ns).withName(name).edit(fc -> {
-            change.accept(fc);
-            return fc;
-        });
+        org.awaitility.Awaitility.await().atMost(WAIT).ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                .until(() -> client.resources(FlowCluster.class).inNamespace(ns).withName(name).edit(fc -> {
+                    change.accept(fc);
+                    return fc;
+                }) != null);
     }
 
     private <T extends HasMetadata> T get(Class<T> type, String ns, String name) {
