@@ -22,6 +22,7 @@ final class ServerProcess implements AutoCloseable {
     private final Map<String, String> env;
     private final Path log;
     private final int port;
+    private final String token;
     private Process process;
     private volatile boolean paused;
 
@@ -30,7 +31,8 @@ final class ServerProcess implements AutoCloseable {
         this.log = workDir.resolve(nodeId + ".log");
         this.env = new HashMap<>(extraEnv);
         env.put("FLOW_NODE_ID", nodeId);
-        env.put("FLOW_API_TOKEN", TOKEN);
+        env.putIfAbsent("FLOW_API_TOKEN", TOKEN);
+        this.token = env.get("FLOW_API_TOKEN");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("FLOW_WORKER_WORK_DIR", workDir.resolve("work-" + nodeId).toString());
     }
@@ -127,7 +129,7 @@ final class ServerProcess implements AutoCloseable {
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + TOKEN);
+                .header("Authorization", "Bearer " + token);
     }
 
     @Override
