@@ -30,14 +30,21 @@ final class TestCluster implements AutoCloseable {
     private final Path dir;
     private final EmbeddedDatabase db = EmbeddedDatabase.startTemporary();
     private final Map<String, ServerProcess> nodes = new LinkedHashMap<>();
+    private final Map<String, String> settings;
 
-    private TestCluster(Path dir) {
+    private TestCluster(Path dir, Map<String, String> settings) {
         this.dir = dir;
+        this.settings = settings;
     }
 
     /** Starts the nodes side by side and waits until every one is ready. */
     static TestCluster start(Path dir, String... ids) throws IOException, InterruptedException {
-        TestCluster cluster = new TestCluster(dir);
+        return start(dir, Map.of(), ids);
+    }
+
+    /** The same, with settings (environment) of every node on top of the defaults. */
+    static TestCluster start(Path dir, Map<String, String> settings, String... ids) throws IOException, InterruptedException {
+        TestCluster cluster = new TestCluster(dir, settings);
         List<ServerProcess> started = new ArrayList<>();
         for (String id : ids) {
             started.add(cluster.launch(id));
@@ -59,6 +66,7 @@ final class TestCluster implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
         env.put("QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "8");
         env.put("FLOW_WORKER_TASK_POOL_SIZE", "4");
+        env.putAll(settings);
         ServerProcess node = new ServerProcess(dir, id, env).launch();
         nodes.put(id, node);
         return node;
@@ -135,6 +143,10 @@ final class TestCluster implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    String jdbcUrl() {
+        return db.jdbcUrl();
     }
 
     long count(String sql, Object... args) {
