@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,8 +43,10 @@ class ThroughputBenchmark {
         double flow;
         double peer;
         List<String> nodes = List.of("node-a", "node-b", "node-c");
-        Map<String, String> settings = Map.of("FLOW_WORKER_TASK_POOL_SIZE", Integer.toString(THREADS),
-                "QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "16");
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("FLOW_WORKER_TASK_POOL_SIZE", Integer.toString(THREADS),
+                "QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "16"));
+        // to profile the nodes: -Dbench.node-options="-XX:StartFlightRecording=filename=/tmp/node-%p.jfr,settings=profile"
+        Optional.ofNullable(System.getProperty("bench.node-options")).ifPresent(o -> settings.put("JAVA_TOOL_OPTIONS", o));
         try (TestCluster cluster = TestCluster.start(dir, settings, nodes.toArray(String[]::new))) {
             flow = flowCluster(cluster, nodes);
             for (String node : nodes) {
