@@ -36,13 +36,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setPGStartupWait(Duration.ofSeconds(60))
                     // the pool and the notification listener of every node share it
                     .setServerConfig("max_connections", "300")
+                    // zonky turns durability off for tests; data kept on a laptop needs it on
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
                     .start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir, e);
         }
     }
 
-    /** Starts a throw-away PostgreSQL whose data is deleted when it stops (tests, benchmarks). */
+    /**
+     * Starts a throw-away PostgreSQL whose data is deleted when it stops (tests, benchmarks),
+     * with zonky's test settings: no fsync, no synchronous commit.
+     */
     public static EmbeddedDatabase startTemporary() {
         try {
             return new EmbeddedDatabase(EmbeddedPostgres.builder()
