@@ -15,7 +15,8 @@ public class ProblemException extends RuntimeException {
         JOB_FINISHED("job-finished", "Job has finished", 409),
         BODY_TOO_LARGE("body-too-large", "Request body too large", 413),
         IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key reused with another request",
-                422);
+                422),
+        DATABASE_UNAVAILABLE("database-unavailable", "Database unavailable", 503);
 
         private final String slug;
         private final String title;

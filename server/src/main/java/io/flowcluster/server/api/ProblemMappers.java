@@ -1,5 +1,6 @@
 package io.flowcluster.server.api;
 
+import io.flowcluster.server.store.DatabaseErrors;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -32,6 +33,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, HttpServerRequest request) {
+        if (DatabaseErrors.unreachable(e)) {
+            LOG.warnf("Request %s %s: the database is unreachable (%s)", request.method(), request.path(), e.getMessage());
+            return problem(new ProblemException(ProblemException.Type.DATABASE_UNAVAILABLE,
+                    "the database cannot be reached; nothing was changed, try again shortly"), request);
+        }
         LOG.errorf(e, "Request %s %s failed", request.method(), request.path());
         return respond(500, "Internal Server Error", "the server failed to handle this request; see its log", request);
     }

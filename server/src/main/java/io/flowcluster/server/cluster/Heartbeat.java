@@ -29,6 +29,8 @@ public class Heartbeat {
     private final Duration timeout;
     private final WakeupLoop loop;
     private volatile long lastBeatNanos = System.nanoTime();
+    /** Set when this node stopped its steps itself; cleared once they are handed back. */
+    private volatile boolean fenced;
 
     Heartbeat(ClusterStore store, LocalNode node, Worker worker, FlowConfig config) {
         this.store = store;
@@ -57,18 +59,27 @@ public class Heartbeat {
         try {
             alive = store.heartbeat(node.id(), node.incarnation());
         } catch (RuntimeException e) {
-            if (System.nanoTime() - lastBeatNanos > timeout.toNanos()) {
+            if (!fenced && System.nanoTime() - lastBeatNanos > timeout.toNanos()) {
+                LOG.warnf("Lost contact with the database for over %s; stopping this node's steps", timeout);
                 worker.handBackAll("lost contact with the database");
+                fenced = true;
             }
             throw e;
         }
-        if (alive) {
+        if (alive && !fenced) {
             lastBeatNanos = System.nanoTime();
             return;
         }
-        LOG.warnf("This node was declared dead (silent for over %s); stopping its steps and rejoining", timeout);
-        worker.handBackAll("declared dead");
+        if (!alive) {
+            LOG.warnf("This node was declared dead (silent for over %s); stopping its steps and rejoining", timeout);
+            worker.handBackAll("declared dead");
+        } else {
+            LOG.infof("The database is back; handing back the steps this node stopped");
+        }
+        // the stopped steps' attempts are still open in the database: mark them lost so they run again
+        worker.awaitIdle();
         worker.register();
+        fenced = false;
         lastBeatNanos = System.nanoTime();
     }
 }

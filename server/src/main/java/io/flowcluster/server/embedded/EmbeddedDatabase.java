@@ -27,10 +27,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** Starts PostgreSQL on {@code dataDir}, creating the cluster there the first time. */
     public static EmbeddedDatabase start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /** The same on a given port (0: any free one), so that a restarted database is found where it was. */
+    public static EmbeddedDatabase start(Path dataDir, int port) {
         try {
             Files.createDirectories(dataDir.getParent());
             stopOrphan(dataDir);
-            return new EmbeddedDatabase(EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (port > 0) {
+                builder.setPort(port);
+            }
+            return new EmbeddedDatabase(builder
                     .setDataDirectory(dataDir.toFile())
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))

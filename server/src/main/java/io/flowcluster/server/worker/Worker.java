@@ -13,6 +13,7 @@ import io.flowcluster.server.store.AttemptResult.Outcome;
 import io.flowcluster.server.store.Claim;
 import io.flowcluster.server.store.ClusterStore;
 import io.flowcluster.server.store.Completion;
+import io.flowcluster.server.store.DatabaseErrors;
 import io.flowcluster.server.store.ExecutionStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -161,6 +162,22 @@ public class Worker {
         }
     }
 
+    /**
+     * Waits until no step runs here any more (stopped steps take up to the kill grace), so
+     * that handing them back cannot let another attempt start while one still runs here.
+     */
+    public void awaitIdle() {
+        long deadline = System.nanoTime() + config.worker().killGrace().toNanos() + TimeUnit.SECONDS.toNanos(2);
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Stops every running step without recording its end: another attempt will run elsewhere. */
     public void handBackAll(String reason) {
         if (!running.isEmpty()) {
@@ -201,7 +218,10 @@ public class Worker {
             if (execution.stopReason() == Execution.StopReason.HANDED_BACK) {
                 return; // its attempt is LOST; the next one runs wherever the scheduler says
             }
-            Completion completion = store.complete(claim.jobId(), claim.index(), claim.attempt(), result);
+            Completion completion = completeWithRetry(execution, result);
+            if (completion == null) {
+                return; // handed back while the database was away: the attempt runs again
+            }
             LOG.debugf("Step attempt ended: %s%s", result.outcome(), completion.fenced() ? " (no longer current)" : "");
             completion.jobFinished().ifPresent(state -> {
                 metrics.jobFinished(state);
@@ -209,7 +229,7 @@ public class Worker {
                 LOG.infof("Job %s %s", claim.jobName(), state);
             });
         } catch (RuntimeException | InterruptedException e) {
-            // the attempt stays RUNNING in the database; it is handed back when this node restarts
+            // the attempt stays RUNNING in the database; it is handed back when this node restarts or rejoins
             LOG.errorf(e, "Step attempt could not be completed");
         } finally {
             running.remove(key);
@@ -224,6 +244,31 @@ public class Worker {
     /** A waiting step holds no slot of the task pool: pending approvals must not starve the node. */
     private static boolean holdsSlot(Claim claim) {
         return claim.spec().stepKind() != StepKind.WAIT;
+    }
+
+    /**
+     * Records the attempt's end, waiting out a database outage: the result is known and must
+     * not be lost. If this node stops its steps meanwhile (it lost contact for too long), the
+     * attempt is handed back instead, and null is returned.
+     */
+    private Completion completeWithRetry(Execution execution, AttemptResult result) throws InterruptedException {
+        Claim claim = execution.claim();
+        long delayMillis = 100;
+        while (true) {
+            try {
+                return store.complete(claim.jobId(), claim.index(), claim.attempt(), result);
+            } catch (RuntimeException e) {
+                if (!DatabaseErrors.unreachable(e)) {
+                    throw e;
+                }
+                if (execution.stopReason() == Execution.StopReason.HANDED_BACK) {
+                    return null;
+                }
+                LOG.warnf("Recording the end of the step failed, the database is unreachable; retrying in %d ms", delayMillis);
+                Thread.sleep(delayMillis);
+                delayMillis = Math.min(delayMillis * 2, 2000);
+            }
+        }
     }
 
     private AttemptResult run(Execution execution) throws InterruptedException {

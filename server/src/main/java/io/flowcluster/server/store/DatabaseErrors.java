@@ -1,0 +1,22 @@
+package io.flowcluster.server.store;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+
+/** Tells a database that cannot be reached from other failures. */
+public final class DatabaseErrors {
+
+    private DatabaseErrors() {
+    }
+
+    /** No connection could be had, or it broke (SQL state class 08, or the pool's acquisition timeout). */
+    public static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException
+                    || t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
