@@ -121,6 +121,12 @@ final class ServerProcess implements AutoCloseable {
         return HTTP.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A POST that may be sent again safely: the server answers a repeated key with the first result. */
+    HttpResponse<String> post(String path, String json, String idempotencyKey) throws IOException, InterruptedException {
+        return HTTP.send(request(path).header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return HTTP.send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
