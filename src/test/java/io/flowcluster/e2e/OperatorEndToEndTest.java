@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.flowcluster.server.embedded.EmbeddedDatabase;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,18 +38,12 @@ class OperatorEndToEndTest {
 
     @Test
     void anAppliedFlowClusterRunsJobsAndSurvivesItsSchedulerDying(@TempDir Path dir) throws Exception {
-        KubernetesMockServer api = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
-                new io.fabric8.mockwebserver.MockWebServer(), new HashMap<>(),
-                new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(List.of(
-                        new io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext.Builder()
-                                .withGroup("flowcluster.io").withVersion("v1alpha1").withKind("FlowCluster")
-                                .withPlural("flowclusters").withScope("Namespaced").build())), false);
-        api.init();
+        KubernetesMockServer api = OperatorHarness.crudServer();
         try (EmbeddedDatabase db = EmbeddedDatabase.startTemporary(); KubernetesClient client = api.createClient()) {
             String apiUrl = api.url("/");
             client.resource(new SecretBuilder().withNewMetadata().withName("flow-postgres").withNamespace(NS).endMetadata()
                     .withStringData(Map.of("url", db.jdbcUrl(), "user", EmbeddedDatabase.USER, "password", "")).build()).create();
-            Process operator = startOperator(dir, apiUrl);
+            Process operator = OperatorHarness.startOperator(dir, apiUrl, NS);
             Map<String, String> node = new HashMap<>();
             node.put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", apiUrl);
             node.put("QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
@@ -88,10 +80,7 @@ class OperatorEndToEndTest {
                         .allMatch(id -> "SUCCEEDED".equals(job(any, id).path("state").asText())));
                 await().atMost(Duration.ofSeconds(30)).until(() -> !leader.equals(flowCluster(client).at("/status/scheduler/leader").asText()));
             } finally {
-                operator.destroy();
-                if (!operator.waitFor(20, TimeUnit.SECONDS)) {
-                    operator.destroyForcibly();
-                }
+                OperatorHarness.stop(operator);
             }
         } finally {
             api.destroy();
@@ -107,25 +96,6 @@ class OperatorEndToEndTest {
                 Files.copy(log, logs.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
-    }
-
-    private static Process startOperator(Path dir, String apiUrl) throws IOException {
-        Path jar = Path.of(System.getProperty("flowcluster.operator.runner", "../../operator/target/quarkus-app/quarkus-run.jar"));
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException("the packaged operator is missing at " + jar + "; build the operator module first");
-        }
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", jar.toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("operator.log").toFile());
-        pb.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", apiUrl);
-        pb.environment().put("QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
-        pb.environment().put("QUARKUS_OPERATOR_SDK_NAMESPACES", NS);
-        pb.environment().put("POD_NAMESPACE", NS);
-        // leader election (prod profile only) first checks its Lease access with a SelfSubjectRulesReview,
-        // which the mock API server cannot answer; one operator process needs no election
-        pb.environment().put("QUARKUS_PROFILE", "e2e");
-        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(freePort()));
-        return pb.start();
     }
 
     private static GenericKubernetesResource flowCluster() {
@@ -169,12 +139,6 @@ class OperatorEndToEndTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return TestCluster.JSON.createObjectNode();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }
