@@ -28,13 +28,14 @@ final class TestCluster implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
-    private final EmbeddedDatabase db = EmbeddedDatabase.startTemporary();
+    private final EmbeddedDatabase db;
     private final Map<String, ServerProcess> nodes = new LinkedHashMap<>();
     private final Map<String, String> settings;
 
-    private TestCluster(Path dir, Map<String, String> settings) {
+    private TestCluster(Path dir, Map<String, String> settings, EmbeddedDatabase db) {
         this.dir = dir;
         this.settings = settings;
+        this.db = db;
     }
 
     /** Starts the nodes side by side and waits until every one is ready. */
@@ -44,7 +45,15 @@ final class TestCluster implements AutoCloseable {
 
     /** The same, with settings (environment) of every node on top of the defaults. */
     static TestCluster start(Path dir, Map<String, String> settings, String... ids) throws IOException, InterruptedException {
-        TestCluster cluster = new TestCluster(dir, settings);
+        return start(new TestCluster(dir, settings, EmbeddedDatabase.startTemporary()), ids);
+    }
+
+    /** On a PostgreSQL with fsync and synchronous commit on, as in production (benchmarks). */
+    static TestCluster startDurable(Path dir, Map<String, String> settings, String... ids) throws IOException, InterruptedException {
+        return start(new TestCluster(dir, settings, EmbeddedDatabase.start(dir.resolve("postgres"))), ids);
+    }
+
+    private static TestCluster start(TestCluster cluster, String... ids) throws IOException, InterruptedException {
         List<ServerProcess> started = new ArrayList<>();
         for (String id : ids) {
             started.add(cluster.launch(id));

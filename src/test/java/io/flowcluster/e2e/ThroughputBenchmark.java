@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Noop throughput side by side on one PostgreSQL (synchronous commit on, its default):
+ * Noop throughput side by side on one PostgreSQL with fsync and synchronous commit on:
  * a 3-node FlowCluster (jdbc coordination, 8 slots a node) against 3 db-scheduler instances
  * in their fastest mode (lock-and-fetch, 8 threads each). Both get the same number of tasks
  * queued up front, then start; the clock runs from the start to the last task done.
@@ -47,7 +47,7 @@ class ThroughputBenchmark {
                 "QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "16"));
         // to profile the nodes: -Dbench.node-options="-XX:StartFlightRecording=filename=/tmp/node-%p.jfr,settings=profile"
         Optional.ofNullable(System.getProperty("bench.node-options")).ifPresent(o -> settings.put("JAVA_TOOL_OPTIONS", o));
-        try (TestCluster cluster = TestCluster.start(dir, settings, nodes.toArray(String[]::new))) {
+        try (TestCluster cluster = TestCluster.startDurable(dir, settings, nodes.toArray(String[]::new))) {
             flow = flowCluster(cluster, nodes);
             for (String node : nodes) {
                 cluster.node(node).killHard(); // the database to db-scheduler alone
