@@ -227,6 +227,17 @@ class FlowClusterReconcilerTest {
                 .get(Hashes.CONFIG_HASH)) ? true : null);
 
         edit(ns, "demo", c -> {
+            c.getSpec().image = "flowcluster/flowcluster-server:0.1.1";
+            c.getSpec().database = new DatabaseSpec();
+            c.getSpec().database.embedded = new DatabaseSpec.Embedded();
+            c.getSpec().database.embedded.size = "9Gi";
+        });
+        await(() -> "flowcluster/flowcluster-server:0.1.1".equals(get(StatefulSet.class, ns, "demo").getSpec().getTemplate()
+                .getSpec().getContainers().get(0).getImage()) ? true : null);
+        assertThat(get(StatefulSet.class, ns, "demo-db").getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources()
+                .getRequests().get("storage").toString()).as("volume claim templates are immutable").isEqualTo("1Gi");
+
+        edit(ns, "demo", c -> {
             c.getSpec().database = new DatabaseSpec();
             c.getSpec().database.external = new DatabaseSpec.External();
             c.getSpec().database.external.secretRef = new DatabaseSpec.SecretRef();

@@ -2,6 +2,7 @@ package io.flowcluster.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flowcluster.operator.desired.Hashes;
 import java.util.HashMap;
@@ -55,11 +56,21 @@ final class Applier {
         client.resource(object).delete();
     }
 
-    /** What the API server allocated on a Service stays as it is. */
+    /**
+     * What the API server allocated on a Service stays as it is, and so do a StatefulSet's
+     * immutable fields: Kubernetes refuses to change its volume claim templates, so a new
+     * {@code database.embedded.size} is not applied (resize the PersistentVolumeClaim itself).
+     */
     private static void keepAllocated(HasMetadata existing, HasMetadata desired) {
         if (existing instanceof Service was && desired instanceof Service will && was.getSpec() != null) {
             will.getSpec().setClusterIP(was.getSpec().getClusterIP());
             will.getSpec().setClusterIPs(was.getSpec().getClusterIPs());
+        }
+        if (existing instanceof StatefulSet was && desired instanceof StatefulSet will && was.getSpec() != null) {
+            will.getSpec().setVolumeClaimTemplates(was.getSpec().getVolumeClaimTemplates());
+            will.getSpec().setSelector(was.getSpec().getSelector());
+            will.getSpec().setServiceName(was.getSpec().getServiceName());
+            will.getSpec().setPodManagementPolicy(was.getSpec().getPodManagementPolicy());
         }
     }
 }
