@@ -3,7 +3,6 @@ package io.flowcluster.e2e;
 import static org.awaitility.Awaitility.await;
 
 import io.flowcluster.server.embedded.EmbeddedDatabase;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,13 +32,8 @@ class DatabaseCutBenchmark {
 
     @Test
     void databaseCut(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path data = dir.resolve("pg");
-        EmbeddedDatabase[] db = {EmbeddedDatabase.start(data, port)};
-        String url = db[0].jdbcUrl();
+        RestartableDatabase db = new RestartableDatabase(dir.resolve("pg"));
+        String url = db.jdbcUrl();
         Map<String, String> env = Map.of("QUARKUS_DATASOURCE_JDBC_URL", url, "QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER,
                 "FLOW_WORKER_TASK_POOL_SIZE", "8", "QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT", "1s");
         List<ServerProcess> nodes = new ArrayList<>();
@@ -83,10 +77,10 @@ class DatabaseCutBenchmark {
             }
             Thread.sleep(10_000);
             System.out.println("cut: stopping the database for " + CUT.toSeconds() + " s");
-            db[0].close();
+            db.stop();
             Thread.sleep(CUT.toMillis());
             boolean allUp = nodes.stream().allMatch(ServerProcess::isAlive);
-            db[0] = EmbeddedDatabase.start(data, port);
+            db.start();
             System.out.println("cut: the database is back");
             List<String> jobs = new ArrayList<>();
             for (Future<String> f : acknowledged) {
@@ -114,7 +108,7 @@ class DatabaseCutBenchmark {
             for (ServerProcess n : nodes) {
                 n.killHard();
             }
-            db[0].close();
+            db.close();
         }
     }
 

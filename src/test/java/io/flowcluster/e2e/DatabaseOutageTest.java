@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flowcluster.server.embedded.EmbeddedDatabase;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,12 +22,7 @@ class DatabaseOutageTest {
 
     @Test
     void nodesRideOutADatabaseOutageAndNothingIsLost(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path data = dir.resolve("pg");
-        EmbeddedDatabase db = EmbeddedDatabase.start(data, port);
+        RestartableDatabase db = new RestartableDatabase(dir.resolve("pg"));
         Map<String, String> env = Map.of("QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl(),
                 "QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER, "FLOW_WORKER_TASK_POOL_SIZE", "4",
                 "QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT", "1s");
@@ -51,7 +45,7 @@ class DatabaseOutageTest {
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> jobs.stream().allMatch(id -> state(api, id).equals("RUNNING")));
 
-            db.close();
+            db.stop();
             Thread.sleep(6000); // well past the node timeout (2 s)
             HttpResponse<String> during = api.get("/api/v1/jobs/" + jobs.get(0));
             assertThat(during.statusCode()).isEqualTo(503);
@@ -60,7 +54,7 @@ class DatabaseOutageTest {
                     .statusCode()).isEqualTo(503);
             assertThat(nodes).allMatch(ServerProcess::isAlive);
 
-            db = EmbeddedDatabase.start(data, port);
+            db.start();
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                     .until(() -> jobs.stream().allMatch(id -> state(api, id).equals("SUCCEEDED")));
             TestCluster.JSON.readTree(api.get("/api/v1/jobs").body()).get("items").forEach(job ->
