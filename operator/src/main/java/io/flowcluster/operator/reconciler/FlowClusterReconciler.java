@@ -115,12 +115,17 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
         }
 
         Ring ring = publishRing(fc, pods, scaleDown);
-        FlowClusterStatus status = StatusBuilder.build(fc,
-                new Observed(sts, pods, lease, state, ring, scaleDown, scaleDown.done() ? null : since), now.toString());
+        Observed observed = new Observed(sts, pods, lease, state, ring, scaleDown, scaleDown.done() ? null : since);
+        FlowClusterStatus status = StatusBuilder.build(fc, observed, now.toString());
         if (!Serialization.asJson(status).equals(Serialization.asJson(fc.getStatus()))) {
-            // a patch computed against the latest copy: the status is ours alone, computed fresh
+            // built again on the stored status, not the cached one, which may not hold our last write
+            // yet: the conditions' transition times must come from what is really there
             client.resources(FlowCluster.class).inNamespace(ns).withName(fc.getMetadata().getName()).editStatus(latest -> {
-                latest.setStatus(status);
+                FlowCluster reconciled = new FlowCluster();
+                reconciled.setMetadata(fc.getMetadata());
+                reconciled.setSpec(fc.getSpec());
+                reconciled.setStatus(latest.getStatus());
+                latest.setStatus(StatusBuilder.build(reconciled, observed, now.toString()));
                 return latest;
             });
         }
