@@ -98,6 +98,8 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
         List<Pod> pods = context.getSecondaryResources(Pod.class).stream()
                 .filter(p -> Names.SERVER.equals(p.getMetadata().getLabels().get(Names.COMPONENT_LABEL)))
                 .toList();
+        // read from the API server, not the informers' caches, which may lag our own last writes:
+        // the ring's next epoch and the scale-down decision must build on what is really stored
         Optional<StatefulSet> sts = Optional.ofNullable(client.apps().statefulSets().inNamespace(ns).withName(Names.server(fc)).get());
         Optional<Lease> lease = Optional.ofNullable(client.leases().inNamespace(ns).withName(Names.schedulerLease(fc)).get());
         Optional<SchedulerState> state = Optional.ofNullable(client.configMaps().inNamespace(ns).withName(Names.schedulerState(fc)).get())

@@ -49,7 +49,7 @@ public class KubernetesSchedulerLease implements SchedulerLease {
         Lease lease = client.leases().inNamespace(namespace).withName(name).get();
         if (lease != null && lease.getSpec() != null && node.equals(lease.getSpec().getHolderIdentity())) {
             lease.getSpec().setHolderIdentity(null);
-            updateOrLose(lease);
+            writeOrLose(() -> client.leases().inNamespace(namespace).resource(lease).update());
         }
         store.releaseLease(node);
     }
@@ -58,17 +58,9 @@ public class KubernetesSchedulerLease implements SchedulerLease {
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
         Lease lease = client.leases().inNamespace(namespace).withName(name).get();
         if (lease == null) {
-            try {
-                client.leases().inNamespace(namespace).resource(new LeaseBuilder()
-                        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-                        .withSpec(spec(null, now)).build()).create();
-                return true;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-                    return false; // another node created it first
-                }
-                throw e;
-            }
+            return writeOrLose(() -> client.leases().inNamespace(namespace).resource(new LeaseBuilder()
+                    .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                    .withSpec(spec(null, now)).build()).create());
         }
         LeaseSpec current = lease.getSpec() == null ? new LeaseSpec() : lease.getSpec();
         boolean mine = node.equals(current.getHolderIdentity());
@@ -76,7 +68,7 @@ public class KubernetesSchedulerLease implements SchedulerLease {
             return false;
         }
         lease.setSpec(spec(mine ? current : takenOver(current), now));
-        return updateOrLose(lease);
+        return writeOrLose(() -> client.leases().inNamespace(namespace).resource(lease).update());
     }
 
     private LeaseSpec spec(LeaseSpec held, ZonedDateTime now) {
@@ -104,13 +96,14 @@ public class KubernetesSchedulerLease implements SchedulerLease {
         return !spec.getRenewTime().plusSeconds(seconds).isAfter(now);
     }
 
-    private boolean updateOrLose(Lease lease) {
+    /** False when another node wrote the Lease since we read it (or created it first). */
+    private static boolean writeOrLose(Runnable write) {
         try {
-            client.leases().inNamespace(namespace).resource(lease).update();
+            write.run();
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-                return false; // someone else wrote it since we read it
+                return false;
             }
             throw e;
         }

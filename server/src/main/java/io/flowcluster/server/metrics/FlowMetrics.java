@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToIntFunction;
 import java.util.function.Supplier;
 
 /** The server's Prometheus metrics (under {@code /q/metrics}). */
@@ -85,12 +86,16 @@ public class FlowMetrics {
     public void schedulerState(Optional<PublishedState> state) {
         ringEpoch.set(state.map(PublishedState::ringEpoch).orElse(0L));
         List<PublishedState.MemberLoad> members = state.map(PublishedState::members).orElse(List.of());
-        ownedJobs.register(members.stream()
-                .map(m -> MultiGauge.Row.of(Tags.of("member", m.id()), m.ownedJobs())).toList(), true);
-        runningSteps.register(members.stream()
-                .map(m -> MultiGauge.Row.of(Tags.of("member", m.id()), m.runningSteps())).toList(), true);
-        draining.register(members.stream()
-                .map(m -> MultiGauge.Row.of(Tags.of("member", m.id()), m.draining() ? 1 : 0)).toList(), true);
+        perMember(ownedJobs, members, PublishedState.MemberLoad::ownedJobs);
+        perMember(runningSteps, members, PublishedState.MemberLoad::runningSteps);
+        perMember(draining, members, m -> m.draining() ? 1 : 0);
+    }
+
+    /** Replaces a gauge's rows: members gone since the last state disappear from it. */
+    private static void perMember(MultiGauge gauge, List<PublishedState.MemberLoad> members,
+            ToIntFunction<PublishedState.MemberLoad> value) {
+        gauge.register(members.stream()
+                .map(m -> MultiGauge.Row.of(Tags.of("member", m.id()), value.applyAsInt(m))).toList(), true);
     }
 
     public void registerRunningSteps(Supplier<Number> running) {

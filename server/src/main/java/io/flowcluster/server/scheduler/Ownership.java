@@ -5,7 +5,6 @@ import io.flowcluster.server.ring.Placement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Which node owns a job whose step is about to be dispatched. Pure. A job never changes
@@ -21,7 +20,6 @@ public final class Ownership {
     private final Map<String, Integer> load;
     private final Placement placement;
     private final double loadFactor;
-    private final Map<UUID, String> decided = new HashMap<>();
 
     /**
      * @param eligible members that may take new work (live, not draining)
@@ -35,12 +33,11 @@ public final class Ownership {
         this.loadFactor = loadFactor;
     }
 
-    /** The owner for the candidate's job; one decision per job and pass, however many of its steps are runnable. */
+    /**
+     * The owner for the candidate's job. Ask once per job and pass (the dispatch planner does):
+     * a decision that moves a job counts it in the loads the following decisions see.
+     */
     public String ownerFor(Candidate c) {
-        return decided.computeIfAbsent(c.jobId(), id -> decide(c));
-    }
-
-    private String decide(Candidate c) {
         String current = c.owner();
         if (current != null && c.jobActive()) {
             return current;

@@ -60,7 +60,6 @@ public class Scheduler {
     private AppliedRing lastApplied;
     private long lastAppliedEpoch = -1;
     private long ringEpoch;
-    private PublishedState published;
 
     Scheduler(DispatchStore store, ClusterStore cluster, LocalNode node, FlowConfig config,
             Notifications notifications, SchedulerLease schedulerLease, RingSource ringSource, StatePublisher publisher,
@@ -90,11 +89,6 @@ public class Scheduler {
     void stop(@Observes @Priority(10) ShutdownEvent event) {
         loop.stop();
         lease.stop();
-    }
-
-    /** The scheduler epoch while this node is the scheduler. */
-    public OptionalLong epoch() {
-        return lease.current();
     }
 
     /** One pass; returns how long to sleep: until a backoff ends, at most the poll interval. */
@@ -167,14 +161,12 @@ public class Scheduler {
         }
         PublishedState state = PublishedState.of(node.id(), epoch, ringEpoch, desired.map(DesiredRing::epoch).orElse(null),
                 applied, load, active);
-        published = state;
         metrics.schedulerState(Optional.of(state));
         publisher.publish(state);
     }
 
     private void forgetPublished() {
-        if (published != null) {
-            published = null;
+        if (lastApplied != null) {
             lastApplied = null;
             metrics.schedulerState(Optional.empty());
         }

@@ -51,7 +51,7 @@ public class ClusterStore {
                             expires_at = now() + make_interval(secs => :secs)
                         where id = 1 and (holder = :node or holder is null or expires_at <= now())
                         returning epoch""")
-                .bind("node", node).bind("secs", duration.toMillis() / 1000.0)
+                .bind("node", node).bind("secs", seconds(duration))
                 .mapTo(Long.class).findOne()
                 .map(OptionalLong::of).orElse(OptionalLong.empty()));
     }
@@ -77,7 +77,7 @@ public class ClusterStore {
                         select id, task_pool_size, draining from node
                         where not declared_dead and heartbeat_at > now() - make_interval(secs => :secs)
                         order by id""")
-                .bind("secs", nodeTimeout.toMillis() / 1000.0)
+                .bind("secs", seconds(nodeTimeout))
                 .map((rs, ctx) -> new LiveMember(rs.getString("id"), rs.getInt("task_pool_size"), rs.getBoolean("draining")))
                 .list());
     }
@@ -94,7 +94,7 @@ public class ClusterStore {
                             update node set declared_dead = true
                             where not declared_dead and heartbeat_at <= now() - make_interval(secs => :secs)
                             returning id""")
-                    .bind("secs", nodeTimeout.toMillis() / 1000.0)
+                    .bind("secs", seconds(nodeTimeout))
                     .mapTo(String.class).list());
             // work can also be held by nodes declared dead before, or never seen (a full restart)
             nodes.addAll(h.createQuery("""
@@ -217,11 +217,15 @@ public class ClusterStore {
                             (select count(*) from step s where s.node = n.id
                                 and s.state in ('DISPATCHED', 'RUNNING')) as active_steps
                         from node n order by n.id""")
-                .bind("secs", nodeTimeout.toMillis() / 1000.0)
+                .bind("secs", seconds(nodeTimeout))
                 .map((rs, ctx) -> new NodeState(rs.getString("id"), rs.getBoolean("live"), rs.getBoolean("draining"),
                         rs.getInt("task_pool_size"), rs.getInt("owned_jobs"), rs.getInt("active_steps"),
                         JobStore.instant(rs, "started_at"), JobStore.instant(rs, "heartbeat_at")))
                 .list());
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
     }
 
     public record LeaseHolder(String holder, long epoch, java.time.Instant since) {

@@ -132,22 +132,8 @@ public class Worker {
             return;
         }
         // a wait step resumes on another node as well as here: no reason to hold the shutdown for it
-        running.values().stream().filter(e -> !holdsSlot(e.claim()))
-                .forEach(e -> stopper.submit(() -> e.stop(Execution.StopReason.HANDED_BACK, config.worker().killGrace())));
-        long deadline = System.nanoTime() + config.worker().drainTimeout().toNanos();
-        long nextReport = 0;
-        while (!running.isEmpty() && System.nanoTime() < deadline) {
-            if (System.nanoTime() >= nextReport) {
-                LOG.infof("Draining: waiting for %d running steps (at most %s)", running.size(), config.worker().drainTimeout());
-                nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        running.values().stream().filter(e -> !holdsSlot(e.claim())).forEach(this::handBack);
+        waitUntilIdle(config.worker().drainTimeout(), true);
     }
 
     /**
@@ -167,8 +153,18 @@ public class Worker {
      * that handing them back cannot let another attempt start while one still runs here.
      */
     public void awaitIdle() {
-        long deadline = System.nanoTime() + config.worker().killGrace().toNanos() + TimeUnit.SECONDS.toNanos(2);
+        waitUntilIdle(config.worker().killGrace().plusSeconds(2), false);
+    }
+
+    /** Waits until nothing runs here, at most {@code limit}; with {@code report}, says so every 5 s. */
+    private void waitUntilIdle(Duration limit, boolean report) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        long nextReport = 0;
         while (!running.isEmpty() && System.nanoTime() < deadline) {
+            if (report && System.nanoTime() >= nextReport) {
+                LOG.infof("Draining: waiting for %d running steps (at most %s)", running.size(), limit);
+                nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            }
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -183,7 +179,11 @@ public class Worker {
         if (!running.isEmpty()) {
             LOG.warnf("Stopping %d running steps: %s", running.size(), reason);
         }
-        running.values().forEach(e -> stopper.submit(() -> e.stop(Execution.StopReason.HANDED_BACK, config.worker().killGrace())));
+        running.values().forEach(this::handBack);
+    }
+
+    private void handBack(Execution e) {
+        stopper.submit(() -> e.stop(Execution.StopReason.HANDED_BACK, config.worker().killGrace()));
     }
 
     private Duration claim() {
