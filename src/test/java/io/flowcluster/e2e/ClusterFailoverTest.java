@@ -3,6 +3,7 @@ package io.flowcluster.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,16 +61,14 @@ class ClusterFailoverTest {
     @Test
     void killingTheSchedulerHandsTheLeaseToAnotherNodeAndDispatchGoesOn(@TempDir Path dir) throws Exception {
         try (TestCluster cluster = TestCluster.start(dir, "node-a", "node-b", "node-c")) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> cluster.scheduler() != null);
-            String old = cluster.scheduler();
-            long oldEpoch = cluster.cluster().get("scheduler").get("epoch").asLong();
+            JsonNode before = cluster.awaitScheduler(null, Duration.ofSeconds(20));
+            String old = before.get("node").asText();
 
             long killedAt = System.nanoTime();
             cluster.node(old).killHard();
-            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> cluster.scheduler() != null && !old.equals(cluster.scheduler()));
+            JsonNode after = cluster.awaitScheduler(old, Duration.ofSeconds(15));
             System.out.printf("scheduler takeover after kill -9: %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
-            assertThat(cluster.cluster().get("scheduler").get("epoch").asLong()).isGreaterThan(oldEpoch);
+            assertThat(after.get("epoch").asLong()).isGreaterThan(before.get("epoch").asLong());
 
             List<String> jobs = submit(cluster, 8, "{\"name\": \"s\", \"kind\": \"noop\"}");
             await().atMost(FINISH).until(() -> cluster.allInState(jobs, "SUCCEEDED"));
@@ -80,15 +79,12 @@ class ClusterFailoverTest {
     @Test
     void aPausedSchedulerThatWakesAfterLosingTheLeaseDispatchesNothing(@TempDir Path dir) throws Exception {
         try (TestCluster cluster = TestCluster.start(dir, "node-a", "node-b")) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> cluster.scheduler() != null);
-            String paused = cluster.scheduler();
-            long oldEpoch = cluster.cluster().get("scheduler").get("epoch").asLong();
+            JsonNode before = cluster.awaitScheduler(null, Duration.ofSeconds(20));
+            String paused = before.get("node").asText();
+            long oldEpoch = before.get("epoch").asLong();
 
             cluster.node(paused).signal("STOP");
-            await().atMost(Duration.ofSeconds(15)).until(() -> {
-                String now = cluster.scheduler();
-                return now != null && !now.equals(paused);
-            });
+            cluster.awaitScheduler(paused, Duration.ofSeconds(15));
             List<String> jobs = submit(cluster, 10, "{\"name\": \"s\", \"shell\": \"sleep 0.5\"}",
                     "{\"name\": \"t\", \"kind\": \"noop\"}");
             cluster.node(paused).signal("CONT");

@@ -25,10 +25,9 @@ class FailoverBenchmark {
     @Test
     void failover(@TempDir Path dir) throws Exception {
         try (TestCluster cluster = TestCluster.start(dir, "node-a", "node-b", "node-c")) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.scheduler() != null);
             List<Double> takeover = new ArrayList<>();
             for (int i = 0; i < SCHEDULER_KILLS; i++) {
-                String scheduler = cluster.scheduler();
+                String scheduler = cluster.awaitScheduler(null, Duration.ofSeconds(30)).get("node").asText();
                 cluster.node(scheduler).killHard();
                 long killed = System.nanoTime();
                 String probe = cluster.submit("{\"name\": \"probe\", \"steps\": [{\"name\": \"s\", \"kind\": \"noop\"}]}");
@@ -41,7 +40,7 @@ class FailoverBenchmark {
 
             List<Double> retried = new ArrayList<>();
             for (int i = 0; i < NODE_KILLS; i++) {
-                String scheduler = cluster.scheduler();
+                String scheduler = cluster.awaitScheduler(null, Duration.ofSeconds(30)).get("node").asText();
                 List<String> jobs = new ArrayList<>();
                 for (int j = 0; j < 6; j++) {
                     jobs.add(cluster.submit("{\"name\": \"long\", \"steps\": [{\"name\": \"s\", \"shell\": \"sleep 20\"}]}"));

@@ -1,5 +1,7 @@
 package io.flowcluster.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowcluster.server.embedded.EmbeddedDatabase;
@@ -12,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -104,6 +107,16 @@ final class TestCluster implements AutoCloseable {
     String scheduler() {
         JsonNode node = cluster().path("scheduler").path("node");
         return node.isTextual() ? node.asText() : null;
+    }
+
+    /**
+     * Waits for an answer in which a node other than {@code previous} (null: any node) holds
+     * the lease, and returns that answer's scheduler ({@code node}, {@code epoch}): one read,
+     * so the holder and its epoch belong together.
+     */
+    JsonNode awaitScheduler(String previous, Duration atMost) {
+        return await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> cluster().path("scheduler"),
+                s -> s.path("node").isTextual() && !s.path("node").asText().equals(previous));
     }
 
     String memberState(String id) {
