@@ -109,7 +109,7 @@ class RingQualityBenchmark {
         Ownership ownership = new Ownership(new HashRing(after, VIRTUAL_NODES), after, load, placement, LOAD_FACTOR);
         int moved = 0;
         for (UUID job : jobs) {
-            if (!ownership.ownerFor(new Candidate(job, 0, before.get(job), false)).equals(before.get(job))) {
+            if (!ownership.ownerFor(new Candidate(job, 0, before.get(job), false, false)).equals(before.get(job))) {
                 moved++;
             }
         }

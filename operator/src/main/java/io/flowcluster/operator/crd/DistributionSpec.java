@@ -8,26 +8,26 @@ import io.fabric8.generator.annotation.Min;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DistributionSpec {
 
-    @JsonPropertyDescription("LOCAL: a job's steps run on its owner. DISTRIBUTED: the owner coordinates packets over the cluster.")
+    @JsonPropertyDescription("Mode of jobs that do not choose one. LOCAL: all of a job's work runs on its owner. DISTRIBUTED: the owner deals the packets of its fanout steps over the cluster, and its command steps run wherever a slot is free.")
     @Default(Defaults.DISTRIBUTION_MODE)
     public Mode mode;
 
-    @JsonPropertyDescription("Items per packet in DISTRIBUTED mode.")
+    @JsonPropertyDescription("Items of a fanout step per packet.")
     @Default(Defaults.PACKET_SIZE)
     @Min(1)
     public Integer packetSize;
 
-    @JsonPropertyDescription("From this many nodes on, a coordinator prefers remote nodes for packets.")
+    @JsonPropertyDescription("From this many ring members on, a coordinator keeps half a share of packets for itself, and DISTRIBUTED jobs' steps go to other nodes first.")
     @Default(Defaults.REMOTE_BIAS)
     @Min(0)
     public Integer remoteBias;
 
-    @JsonPropertyDescription("Steps (or packets) each node runs at once.")
+    @JsonPropertyDescription("Steps each node runs at once; as many threads run fanout packets.")
     @Default(Defaults.TASK_POOL_SIZE)
     @Min(1)
     public Integer taskPoolSize;
 
-    @JsonPropertyDescription("Packets each node queues; 0 means unbounded. A full queue pushes back.")
+    @JsonPropertyDescription("Packets queued per node beyond what its task pool runs; 0 means unbounded. Packets wait undealt while every queue is full.")
     @Default(Defaults.TASK_QUEUE_SIZE)
     @Min(0)
     public Integer taskQueueSize;

@@ -2,7 +2,9 @@ package io.flowcluster.server.api;
 
 import io.flowcluster.server.config.FlowConfig;
 import io.flowcluster.server.job.FieldError;
+import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.JobSpec;
+import io.flowcluster.server.job.StepKind;
 import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.job.JobValidator;
 import io.flowcluster.server.job.StepState;
@@ -14,6 +16,9 @@ import io.flowcluster.server.store.JobPage;
 import io.flowcluster.server.store.JobQuery;
 import io.flowcluster.server.store.JobStore;
 import io.flowcluster.server.store.LogLine;
+import io.flowcluster.server.store.PacketProgress;
+import io.flowcluster.server.store.PacketStore;
+import io.flowcluster.server.store.PacketStore.StoredResult;
 import io.flowcluster.server.store.StoredJob;
 import io.flowcluster.server.store.StoredMessage;
 import io.flowcluster.server.store.StoredStep;
@@ -54,17 +59,24 @@ public class JobResource {
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 500;
+    static final int DEFAULT_RESULTS_PAGE = 1000;
+    static final int MAX_RESULTS_PAGE = 10_000;
 
     private final JobStore store;
+    private final PacketStore packets;
     private final RequestReader reader;
     private final JobValidator validator;
+    private final DistributionMode defaultDistribution;
     private final FlowMetrics metrics;
     private final LocalNode node;
 
-    JobResource(JobStore store, RequestReader reader, FlowConfig config, FlowMetrics metrics, LocalNode node) {
+    JobResource(JobStore store, PacketStore packets, RequestReader reader, FlowConfig config, FlowMetrics metrics,
+            LocalNode node) {
         this.store = store;
+        this.packets = packets;
         this.reader = reader;
         this.validator = new JobValidator(config.api().maxSteps());
+        this.defaultDistribution = config.distribution().mode();
         this.metrics = metrics;
         this.node = node;
     }
@@ -85,7 +97,8 @@ public class JobResource {
         }
         Submission submission;
         try {
-            submission = store.submit(spec, key, DigestUtils.sha256Hex(reader.canonical(spec)));
+            submission = store.submit(spec, spec.distributionOr(defaultDistribution), key,
+                    DigestUtils.sha256Hex(reader.canonical(spec)));
         } catch (IdempotencyKeyReusedException e) {
             throw new ProblemException(ProblemException.Type.IDEMPOTENCY_KEY_REUSED, e.getMessage());
         }
@@ -182,11 +195,33 @@ public class JobResource {
         return store.messages(job);
     }
 
+    @GET
+    @Path("{id}/steps/{step}/results")
+    @Operation(summary = "Results of a fanout step, one per item, in item order",
+            description = "Page with after (the last item seen, -1 to start) and limit; next is the after of the next page")
+    public ResultPage results(@PathParam("id") String id, @PathParam("step") String stepName,
+            @QueryParam("after") @DefaultValue("-1") String after,
+            @QueryParam("limit") @DefaultValue("" + DEFAULT_RESULTS_PAGE) String limit) {
+        UUID job = jobId(id);
+        requireJob(job);
+        StoredStep step = store.steps(job).stream().filter(s -> s.spec().name().equals(stepName)).findFirst()
+                .orElseThrow(() -> new ProblemException(ProblemException.Type.NOT_FOUND,
+                        "job " + id + " has no step '" + stepName + "'"));
+        if (step.spec().stepKind() != StepKind.FANOUT) {
+            throw new ProblemException(ProblemException.Type.NOT_FOUND,
+                    "step '" + stepName + "' is a " + step.spec().stepKind().wireName() + " step; only fanout steps have results");
+        }
+        int size = parseInt("limit", limit, 1, MAX_RESULTS_PAGE);
+        List<StoredResult> items = packets.results(job, step.index(), parseInt("after", after, -1, Integer.MAX_VALUE), size);
+        return new ResultPage(items, items.size() == size ? items.get(items.size() - 1).item() : null);
+    }
+
     private JobView view(UUID id) {
         StoredJob job = requireJob(id);
         List<StoredStep> steps = store.steps(id);
+        Map<Integer, PacketProgress> progress = packets.progressOfJob(id);
         return JobView.of(job, Progress.of(steps.stream().map(StoredStep::state).toList()),
-                steps.stream().map(StepView::of).toList());
+                steps.stream().map(s -> StepView.of(s, progress.get(s.index()))).toList());
     }
 
     private StoredJob requireJob(UUID id) {
@@ -242,16 +277,20 @@ public class JobResource {
     }
 
     private static int parseLimit(String value) {
+        return parseInt("limit", value, 1, MAX_PAGE);
+    }
+
+    private static int parseInt(String name, String value, int min, int max) {
         try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_PAGE) {
-                return limit;
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ProblemException(ProblemException.Type.INVALID_REQUEST, "limit must be an integer from 1 to " + MAX_PAGE,
-                List.of(new FieldError("limit", "'" + value + "' is not from 1 to " + MAX_PAGE)));
+        throw new ProblemException(ProblemException.Type.INVALID_REQUEST, name + " must be an integer from " + min + " to " + max,
+                List.of(new FieldError(name, "'" + value + "' is not from " + min + " to " + max)));
     }
 
 }

@@ -1,6 +1,7 @@
 package io.flowcluster.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.store.StoredJob;
 import java.time.Instant;
@@ -18,6 +19,7 @@ public record JobView(
         Map<String, String> parameters,
         JobState state,
         String owner,
+        DistributionMode distribution,
         Instant submittedAt,
         Instant startedAt,
         Instant finishedAt,
@@ -26,6 +28,6 @@ public record JobView(
 
     static JobView of(StoredJob job, Progress progress, List<StepView> steps) {
         return new JobView(job.id(), job.name(), job.priority(), job.labels(), job.parameters(), job.state(),
-                job.ownerNode(), job.submittedAt(), job.startedAt(), job.finishedAt(), progress, steps);
+                job.ownerNode(), job.distribution(), job.submittedAt(), job.startedAt(), job.finishedAt(), progress, steps);
     }
 }

@@ -1,5 +1,6 @@
 package io.flowcluster.server.config;
 
+import io.flowcluster.server.job.DistributionMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -26,6 +27,8 @@ public interface FlowConfig {
     Scheduler scheduler();
 
     Worker worker();
+
+    Distribution distribution();
 
     interface Node {
         /** This node's id; in a pod the operator sets it from {@code POD_NAME}. */
@@ -106,7 +109,7 @@ public interface FlowConfig {
     }
 
     interface Worker {
-        /** Steps this node runs at once. */
+        /** Steps this node runs at once; as many threads process packets of fanout steps. */
         @WithDefault("8")
         int taskPoolSize();
 
@@ -136,5 +139,33 @@ public interface FlowConfig {
         /** Parent directory of the per-job working directories. */
         @WithDefault("${java.io.tmpdir}/flowcluster-work")
         String workDir();
+    }
+
+    interface Distribution {
+        /**
+         * {@code LOCAL} (all of a job's work on its owner) or {@code DISTRIBUTED} (the owner
+         * coordinates and deals packets to every node) for jobs that do not choose.
+         */
+        @WithDefault("LOCAL")
+        DistributionMode mode();
+
+        /** Items of a fanout step per packet. */
+        @WithDefault("100")
+        int packetSize();
+
+        /**
+         * From this many members on, a coordinator keeps a smaller share of packets for itself
+         * than it deals to each other node (it also does the bookkeeping).
+         */
+        @WithDefault("10")
+        int remoteBias();
+
+        /**
+         * Packets queued on one node beyond what its task pool runs (0: no bound). With a bound,
+         * a coordinator holds packets back until a queue has room, and a node finishing early
+         * gets more.
+         */
+        @WithDefault("0")
+        int taskQueueSize();
     }
 }

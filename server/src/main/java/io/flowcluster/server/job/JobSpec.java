@@ -11,7 +11,12 @@ public record JobSpec(
         Integer priority,
         Map<String, String> labels,
         Map<String, String> parameters,
-        List<StepSpec> steps) {
+        List<StepSpec> steps,
+        DistributionMode distribution) {
+
+    public DistributionMode distributionOr(DistributionMode clusterDefault) {
+        return distribution == null ? clusterDefault : distribution;
+    }
 
     public int effectivePriority() {
         return priority == null ? 0 : priority;

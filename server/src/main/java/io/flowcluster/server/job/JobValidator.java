@@ -16,6 +16,8 @@ public final class JobValidator {
     public static final int MIN_PRIORITY = -1000;
     public static final int MAX_PRIORITY = 1000;
     public static final int MAX_RETRIES = 100;
+    /** Most items one fanout step may process. */
+    public static final long MAX_FANOUT_ITEMS = 10_000_000;
     static final int MAX_NAME_LENGTH = 200;
     static final int MAX_LABEL_VALUE_LENGTH = 256;
     static final Pattern STEP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -104,13 +106,18 @@ public final class JobValidator {
             return;
         }
         StepKind kind = step.stepKind();
-        if (kind != StepKind.COMMAND) {
+        boolean runsCommand = kind == StepKind.COMMAND || kind == StepKind.FANOUT && step.hasCommand();
+        if (runsCommand) {
+            validateCommand(step, at, errors);
+        } else if (kind != StepKind.FANOUT) {
             for (String field : commandOnlyFieldsSet(step)) {
                 errors.add(new FieldError(at + "." + field, "is not allowed for kind '" + kind.wireName() + "'"));
             }
         }
-        if (kind == StepKind.COMMAND) {
-            validateCommand(step, at, errors);
+        if (kind == StepKind.FANOUT) {
+            validateFanout(step.fanout(), at + ".fanout", errors);
+        } else if (step.fanout() != null) {
+            errors.add(new FieldError(at + ".fanout", "is only allowed for kind 'fanout'"));
         }
         if (kind == StepKind.WAIT) {
             if (step.message() == null || step.message().isBlank()) {
@@ -125,6 +132,26 @@ public final class JobValidator {
             positiveDuration(step.timeout(), at + ".timeout", errors);
         }
         validateRetries(step.retries(), at + ".retries", errors);
+    }
+
+    private static void validateFanout(FanoutSpec fanout, String at, List<FieldError> errors) {
+        if (fanout == null) {
+            errors.add(new FieldError(at, "a fanout step needs 'fanout' with 'items' (a list) or 'range' ({from, to})"));
+        } else if ((fanout.items() == null) == (fanout.range() == null)) {
+            errors.add(new FieldError(at, "give either 'items' or 'range', not both or neither"));
+        } else if (fanout.items() != null) {
+            if (fanout.items().isEmpty()) {
+                errors.add(new FieldError(at + ".items", "must not be empty"));
+            }
+        } else if (fanout.range().from() == null || fanout.range().to() == null) {
+            errors.add(new FieldError(at + ".range", "needs 'from' (inclusive) and 'to' (exclusive)"));
+        } else {
+            long count = fanout.range().to() - fanout.range().from();
+            if (count <= 0 || count > MAX_FANOUT_ITEMS) {
+                errors.add(new FieldError(at + ".range", "must hold 1 to " + MAX_FANOUT_ITEMS + " items ('to' is exclusive), held "
+                        + Math.max(0, count)));
+            }
+        }
     }
 
     private static List<String> commandOnlyFieldsSet(StepSpec step) {

@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * One step as submitted. {@code kind} defaults to {@code command}; a command step has
  * exactly one of {@code command} (an argv list) and {@code shell} (run by {@code /bin/sh -c});
- * a {@code wait} step names the {@code message} it waits for.
+ * a {@code wait} step names the {@code message} it waits for; a {@code fanout} step names its
+ * items in {@code fanout} and may give a {@code command} or {@code shell} run once per item.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StepSpec(
@@ -23,12 +24,19 @@ public record StepSpec(
         String timeout,
         RetrySpec retries,
         List<String> dependsOn,
-        String message) {
+        String message,
+        FanoutSpec fanout) {
 
     /** Valid only after {@link JobValidator} accepted the step. */
     @JsonIgnore
     public StepKind stepKind() {
         return kind == null ? StepKind.COMMAND : StepKind.fromWireName(kind).orElseThrow();
+    }
+
+    /** Whether a command runs: always for a command step, per item for a fanout step that names one. */
+    @JsonIgnore
+    public boolean hasCommand() {
+        return command != null || shell != null;
     }
 
     @JsonIgnore

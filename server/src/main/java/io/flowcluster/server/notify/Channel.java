@@ -9,7 +9,11 @@ public enum Channel {
     /** A job was aborted; the payload is its id. */
     ABORT("flow_abort"),
     /** A message for a job arrived; the payload is the job's id. */
-    MESSAGE("flow_message");
+    MESSAGE("flow_message"),
+    /** Packets were queued on a node; the payload is the node id. */
+    PACKETS("flow_packets"),
+    /** A packet of a fanout step finished; the payload is its job's id. */
+    PACKET_DONE("flow_packet_done");
 
     private final String sqlName;
 

@@ -4,7 +4,8 @@ import java.util.UUID;
 
 /**
  * A runnable step; the node that owns its job (null while it has none); whether another step
- * of the job is dispatched or running right now (then the job cannot change owner).
+ * of the job is dispatched or running right now (then the job cannot change owner); whether
+ * it may run on any node (a command or noop step of a DISTRIBUTED job) rather than its owner.
  */
-public record Candidate(UUID jobId, int index, String owner, boolean jobActive) {
+public record Candidate(UUID jobId, int index, String owner, boolean jobActive, boolean spreadable) {
 }

@@ -141,7 +141,8 @@ public class Scheduler {
         Ownership ownership = new Ownership(ringOf(eligible), eligible, load, placement, config.placement().loadFactor());
         int batch = config.scheduler().batchSize();
         List<Candidate> candidates = store.readyCandidates(batch);
-        List<Dispatch> plan = DispatchPlanner.plan(candidates, free, ownership::ownerFor);
+        boolean preferRemote = eligible.size() >= config.distribution().remoteBias();
+        List<Dispatch> plan = DispatchPlanner.plan(candidates, free, ownership::ownerFor, preferRemote);
         int dispatched = store.dispatch(plan, node.id(), epoch);
         if (dispatched < plan.size() || (candidates.size() == batch && dispatched > 0)) {
             loop.signal(); // raced with an abort, or more may be waiting: look again now

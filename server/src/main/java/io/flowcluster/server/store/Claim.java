@@ -1,5 +1,6 @@
 package io.flowcluster.server.store;
 
+import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.StepSpec;
 import java.time.Instant;
 import java.util.Map;
@@ -19,9 +20,10 @@ public record Claim(
         int priority,
         long jobSeq,
         Instant submittedAt,
+        DistributionMode distribution,
         boolean startsJob) {
 
     Claim withStartsJob() {
-        return new Claim(jobId, jobName, index, attempt, spec, parameters, priority, jobSeq, submittedAt, true);
+        return new Claim(jobId, jobName, index, attempt, spec, parameters, priority, jobSeq, submittedAt, distribution, true);
     }
 }

@@ -1,5 +1,6 @@
 package io.flowcluster.server.store;
 
+import io.flowcluster.server.job.StepKind;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
 import io.flowcluster.server.scheduler.Candidate;
@@ -27,13 +28,14 @@ public class DispatchStore {
         this.jdbi = jdbi;
     }
 
-    /** Steps DISPATCHED or RUNNING per node that hold a slot (a running wait step holds none). */
+    /** Steps DISPATCHED or RUNNING per node that hold a slot (a running wait or fanout step holds none). */
     public Map<String, Integer> activeStepsByNode() {
         return jdbi.withHandle(h -> h.createQuery("""
                         select node, count(*) as active from step
                         where state in ('DISPATCHED', 'RUNNING')
-                          and (state = 'DISPATCHED' or spec->>'kind' is distinct from 'wait')
+                          and (state = 'DISPATCHED' or kind <> all(:slotless))
                         group by node""")
+                .bind("slotless", StepKind.SLOTLESS.stream().map(StepKind::wireName).toArray(String[]::new))
                 .reduceRows(new HashMap<String, Integer>(), (map, row) -> {
                     map.put(row.getColumn("node", String.class), row.getColumn("active", Integer.class));
                     return map;
@@ -45,14 +47,16 @@ public class DispatchStore {
         return jdbi.withHandle(h -> h.createQuery("""
                         select s.job_id, s.idx, j.owner_node,
                             exists (select 1 from step a where a.job_id = s.job_id
-                                    and a.state in ('DISPATCHED', 'RUNNING')) as job_active
+                                    and a.state in ('DISPATCHED', 'RUNNING')) as job_active,
+                            j.distribution = 'DISTRIBUTED' and s.kind = any(:spreadable) as spreadable
                         from step s join job j on j.id = s.job_id
                         where s.state = 'READY' and (s.not_before is null or s.not_before <= now())
                         order by s.job_priority desc, s.job_seq, s.idx
                         limit :limit""")
                 .bind("limit", limit)
+                .bind("spreadable", StepKind.SPREADABLE.stream().map(StepKind::wireName).toArray(String[]::new))
                 .map((rs, ctx) -> new Candidate(rs.getObject("job_id", UUID.class), rs.getInt("idx"),
-                        rs.getString("owner_node"), rs.getBoolean("job_active")))
+                        rs.getString("owner_node"), rs.getBoolean("job_active"), rs.getBoolean("spreadable")))
                 .list());
     }
 
@@ -89,7 +93,7 @@ public class DispatchStore {
                     update step set state = 'DISPATCHED', node = :node, dispatched_epoch = :epoch, dispatched_at = now()
                     where job_id = :job and idx = :idx and state = 'READY'""");
             for (Dispatch d : plan) {
-                owners.bind("node", d.node()).bind("job", d.jobId()).bind("epoch", epoch).add();
+                owners.bind("node", d.owner()).bind("job", d.jobId()).bind("epoch", epoch).add();
                 steps.bind("node", d.node()).bind("job", d.jobId()).bind("idx", d.index()).bind("epoch", epoch).add();
             }
             owners.execute();

@@ -1,5 +1,6 @@
 package io.flowcluster.server.store;
 
+import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.JobGraph;
 import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.job.RetryPolicy;
@@ -72,7 +73,7 @@ public class ExecutionStore {
                                     finished_at = null, exit_code = null, message = null
                                 from picked where s.job_id = picked.job_id and s.idx = picked.idx
                                 returning s.job_id, s.idx, s.attempt, s.spec, s.job_priority, s.job_seq)
-                            select c.*, j.name, j.parameters, j.submitted_at
+                            select c.*, j.name, j.parameters, j.submitted_at, j.distribution
                             from claimed c join job j on j.id = c.job_id""")
                     .bind("node", node).bind("max", max).bind("jobs", jobs.toArray(UUID[]::new))
                     .map((rs, ctx) -> new Claim(
@@ -85,6 +86,7 @@ public class ExecutionStore {
                             rs.getInt("job_priority"),
                             rs.getLong("job_seq"),
                             JobStore.instant(rs, "submitted_at"),
+                            DistributionMode.valueOf(rs.getString("distribution")),
                             false))
                     .list()
                     .stream()

@@ -1,6 +1,7 @@
 package io.flowcluster.server.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.JobSpec;
 import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.job.StepSpec;
@@ -29,7 +30,7 @@ import org.jdbi.v3.core.statement.Query;
 public class JobStore {
 
     private static final String JOB_COLUMNS =
-            "id, seq, name, priority, labels, parameters, state, owner_node, submitted_at, started_at, finished_at";
+            "id, seq, name, priority, labels, parameters, state, owner_node, distribution, submitted_at, started_at, finished_at";
 
     private final Jdbi jdbi;
     private final JsonColumns json;
@@ -43,12 +44,14 @@ public class JobStore {
      * Stores a validated job with its steps in one transaction. With an idempotency key seen
      * before, returns that job instead (or throws if the request body differs).
      */
-    public Submission submit(JobSpec spec, Optional<String> idempotencyKey, String requestSha256) {
+    public Submission submit(JobSpec spec, DistributionMode distribution, Optional<String> idempotencyKey,
+            String requestSha256) {
         return jdbi.inTransaction(h -> {
             UUID id = UUID.randomUUID();
             Optional<Long> seq = h.createQuery("""
-                    insert into job (id, name, priority, labels, parameters, state, idempotency_key, request_sha256)
-                    values (:id, :name, :priority, cast(:labels as jsonb), cast(:parameters as jsonb), 'PENDING', :key, :sha)
+                    insert into job (id, name, priority, labels, parameters, state, idempotency_key, request_sha256, distribution)
+                    values (:id, :name, :priority, cast(:labels as jsonb), cast(:parameters as jsonb), 'PENDING', :key, :sha,
+                            :distribution)
                     on conflict (idempotency_key) do nothing
                     returning seq""")
                     .bind("id", id)
@@ -58,6 +61,7 @@ public class JobStore {
                     .bind("parameters", json.write(spec.effectiveParameters()))
                     .bind("key", idempotencyKey.orElse(null))
                     .bind("sha", requestSha256)
+                    .bind("distribution", distribution.name())
                     .mapTo(Long.class)
                     .findOne();
             if (seq.isEmpty()) {
@@ -190,6 +194,8 @@ public class JobStore {
                     update step_attempt set outcome = 'ABORTED', finished_at = now(), message = 'aborted'
                     where job_id = :id and outcome is null""")
                     .bind("id", id).execute();
+            // packets not done yet run no more; the results of those running now are refused
+            h.createUpdate("update packet set state = 'ABORTED' where job_id = :id and state <> 'DONE'").bind("id", id).execute();
             Notifications.send(h, Channel.ABORT, id.toString());
             Notifications.send(h, Channel.SCHEDULER, id.toString());
             return AbortOutcome.aborted();
@@ -272,6 +278,7 @@ public class JobStore {
                 json.stringMap(rs.getString("parameters")),
                 JobState.valueOf(rs.getString("state")),
                 rs.getString("owner_node"),
+                DistributionMode.valueOf(rs.getString("distribution")),
                 instant(rs, "submitted_at"),
                 instant(rs, "started_at"),
                 instant(rs, "finished_at"));

@@ -1,5 +1,6 @@
 package io.flowcluster.server.store;
 
+import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.JobState;
 import java.time.Instant;
 import java.util.Map;
@@ -14,6 +15,7 @@ public record StoredJob(
         Map<String, String> parameters,
         JobState state,
         String ownerNode,
+        DistributionMode distribution,
         Instant submittedAt,
         Instant startedAt,
         Instant finishedAt) {

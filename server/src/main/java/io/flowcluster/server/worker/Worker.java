@@ -13,7 +13,6 @@ import io.flowcluster.server.store.AttemptResult.Outcome;
 import io.flowcluster.server.store.Claim;
 import io.flowcluster.server.store.ClusterStore;
 import io.flowcluster.server.store.Completion;
-import io.flowcluster.server.store.DatabaseErrors;
 import io.flowcluster.server.store.ExecutionStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -28,6 +27,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +53,7 @@ public class Worker {
     private final ClusterStore cluster;
     private final CommandRunner commands;
     private final MessageInbox inbox;
+    private final FanoutCoordinator fanout;
     private final LocalNode node;
     private final FlowConfig config;
     private final Notifications notifications;
@@ -67,10 +68,11 @@ public class Worker {
             Executors.newSingleThreadScheduledExecutor(Threads.daemonFactory("flow-log-flusher"));
     private volatile boolean accepting;
 
-    Worker(ExecutionStore store, ClusterStore cluster, CommandRunner commands, MessageInbox inbox, LocalNode node,
-            FlowConfig config, Notifications notifications, FlowMetrics metrics) {
+    Worker(ExecutionStore store, ClusterStore cluster, CommandRunner commands, MessageInbox inbox, FanoutCoordinator fanout,
+            LocalNode node, FlowConfig config, Notifications notifications, FlowMetrics metrics) {
         this.store = store;
         this.inbox = inbox;
+        this.fanout = fanout;
         this.cluster = cluster;
         this.commands = commands;
         this.node = node;
@@ -218,10 +220,14 @@ public class Worker {
             if (execution.stopReason() == Execution.StopReason.HANDED_BACK) {
                 return; // its attempt is LOST; the next one runs wherever the scheduler says
             }
-            Completion completion = completeWithRetry(execution, result);
-            if (completion == null) {
+            // the result is known and must not be lost, unless this node hands the attempt back meanwhile
+            Optional<Completion> recorded = OutageRetry.retry("Recording the end of the step",
+                    () -> store.complete(claim.jobId(), claim.index(), claim.attempt(), result),
+                    () -> execution.stopReason() == Execution.StopReason.HANDED_BACK);
+            if (recorded.isEmpty()) {
                 return; // handed back while the database was away: the attempt runs again
             }
+            Completion completion = recorded.get();
             LOG.debugf("Step attempt ended: %s%s", result.outcome(), completion.fenced() ? " (no longer current)" : "");
             completion.jobFinished().ifPresent(state -> {
                 metrics.jobFinished(state);
@@ -241,40 +247,19 @@ public class Worker {
         }
     }
 
-    /** A waiting step holds no slot of the task pool: pending approvals must not starve the node. */
-    private static boolean holdsSlot(Claim claim) {
-        return claim.spec().stepKind() != StepKind.WAIT;
-    }
-
     /**
-     * Records the attempt's end, waiting out a database outage: the result is known and must
-     * not be lost. If this node stops its steps meanwhile (it lost contact for too long), the
-     * attempt is handed back instead, and null is returned.
+     * A waiting step holds no slot of the task pool (pending approvals must not starve the
+     * node), nor does a fanout step's coordinator: its packets take the slots of the nodes.
      */
-    private Completion completeWithRetry(Execution execution, AttemptResult result) throws InterruptedException {
-        Claim claim = execution.claim();
-        long delayMillis = 100;
-        while (true) {
-            try {
-                return store.complete(claim.jobId(), claim.index(), claim.attempt(), result);
-            } catch (RuntimeException e) {
-                if (!DatabaseErrors.unreachable(e)) {
-                    throw e;
-                }
-                if (execution.stopReason() == Execution.StopReason.HANDED_BACK) {
-                    return null;
-                }
-                LOG.warnf("Recording the end of the step failed, the database is unreachable; retrying in %d ms", delayMillis);
-                Thread.sleep(delayMillis);
-                delayMillis = Math.min(delayMillis * 2, 2000);
-            }
-        }
+    private static boolean holdsSlot(Claim claim) {
+        return !StepKind.SLOTLESS.contains(claim.spec().stepKind());
     }
 
     private AttemptResult run(Execution execution) throws InterruptedException {
         return switch (execution.claim().spec().stepKind()) {
             case NOOP -> new AttemptResult(Outcome.SUCCEEDED, null, null);
             case WAIT -> WaitStep.run(execution, inbox);
+            case FANOUT -> fanout.run(execution);
             case COMMAND -> commands.run(execution);
         };
     }

@@ -59,7 +59,7 @@ class BadInputTest {
     void unknownFieldsAtAnyDepth() {
         rejectedSubmit("{\"name\": \"x\", \"colour\": \"red\", \"steps\": [{\"name\": \"a\", \"kind\": \"noop\"}]}")
                 .body("errors[0].field", equalTo("colour"))
-                .body("errors[0].message", containsString("unknown field 'colour'; known fields: labels, name, parameters, priority, steps"));
+                .body("errors[0].message", containsString("unknown field 'colour'; known fields: distribution, labels, name, parameters, priority, steps"));
         rejectedSubmit("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"kind\": \"noop\", \"retry\": 3}]}")
                 .body("errors[0].field", equalTo("steps[0].retry"));
     }

@@ -13,15 +13,15 @@ class JobValidatorTest {
     private final JobValidator validator = new JobValidator(5);
 
     private static StepSpec noop(String name, String... deps) {
-        return new StepSpec(name, "noop", null, null, null, null, null, null, deps.length == 0 ? null : Arrays.asList(deps), null);
+        return new StepSpec(name, "noop", null, null, null, null, null, null, deps.length == 0 ? null : Arrays.asList(deps), null, null);
     }
 
     private static StepSpec shell(String name, String script) {
-        return new StepSpec(name, null, null, script, null, null, null, null, null, null);
+        return new StepSpec(name, null, null, script, null, null, null, null, null, null, null);
     }
 
     private static JobSpec job(StepSpec... steps) {
-        return new JobSpec("build", 0, null, null, Arrays.asList(steps));
+        return new JobSpec("build", 0, null, null, Arrays.asList(steps), null);
     }
 
     private List<FieldError> errors(JobSpec job) {
@@ -35,20 +35,20 @@ class JobValidatorTest {
 
     @Test
     void nameIsRequired() {
-        assertThat(errors(new JobSpec(" ", null, null, null, List.of(noop("a")))))
+        assertThat(errors(new JobSpec(" ", null, null, null, List.of(noop("a")), null)))
                 .containsExactly(new FieldError("name", "is required"));
     }
 
     @Test
     void priorityMustBeInRange() {
-        assertThat(errors(new JobSpec("j", 1001, null, null, List.of(noop("a")))))
+        assertThat(errors(new JobSpec("j", 1001, null, null, List.of(noop("a")), null)))
                 .extracting(FieldError::field).containsExactly("priority");
-        assertThat(errors(new JobSpec("j", -1000, null, null, List.of(noop("a"))))).isEmpty();
+        assertThat(errors(new JobSpec("j", -1000, null, null, List.of(noop("a")), null))).isEmpty();
     }
 
     @Test
     void stepsAreRequiredAndBounded() {
-        assertThat(errors(new JobSpec("j", null, null, null, List.of())))
+        assertThat(errors(new JobSpec("j", null, null, null, List.of(), null)))
                 .containsExactly(new FieldError("steps", "at least one step is required"));
         assertThat(errors(job(noop("a"), noop("b"), noop("c"), noop("d"), noop("e"), noop("f"))))
                 .extracting(FieldError::message).containsExactly("has 6 steps; at most 5 are allowed");
@@ -78,9 +78,9 @@ class JobValidatorTest {
 
     @Test
     void commandStepsNeedExactlyOneOfCommandAndShell() {
-        StepSpec neither = new StepSpec("a", "command", null, null, null, null, null, null, null, null);
-        StepSpec both = new StepSpec("a", "command", List.of("ls"), "ls", null, null, null, null, null, null);
-        StepSpec empty = new StepSpec("a", null, List.of(), null, null, null, null, null, null, null);
+        StepSpec neither = new StepSpec("a", "command", null, null, null, null, null, null, null, null, null);
+        StepSpec both = new StepSpec("a", "command", List.of("ls"), "ls", null, null, null, null, null, null, null);
+        StepSpec empty = new StepSpec("a", null, List.of(), null, null, null, null, null, null, null, null);
         assertThat(errors(job(neither))).extracting(FieldError::message)
                 .containsExactly("a command step needs 'command' (an argv list) or 'shell' (a string)");
         assertThat(errors(job(both))).extracting(FieldError::message).containsExactly("give either 'command' or 'shell', not both");
@@ -89,37 +89,37 @@ class JobValidatorTest {
 
     @Test
     void unknownKindListsTheKnownOnes() {
-        StepSpec bogus = new StepSpec("a", "docker", null, null, null, null, null, null, null, null);
+        StepSpec bogus = new StepSpec("a", "docker", null, null, null, null, null, null, null, null, null);
         assertThat(errors(job(bogus)))
-                .containsExactly(new FieldError("steps[0].kind", "unknown kind 'docker'; expected one of: command, noop, wait"));
+                .containsExactly(new FieldError("steps[0].kind", "unknown kind 'docker'; expected one of: command, noop, wait, fanout"));
     }
 
     @Test
     void noopStepsTakeNoCommandFields() {
-        StepSpec noopWithShell = new StepSpec("a", "noop", null, "ls", Map.of("A", "b"), null, null, null, null, null);
+        StepSpec noopWithShell = new StepSpec("a", "noop", null, "ls", Map.of("A", "b"), null, null, null, null, null, null);
         assertThat(errors(job(noopWithShell))).extracting(FieldError::field)
                 .containsExactly("steps[0].shell", "steps[0].env");
     }
 
     @Test
     void aWaitStepNamesItsMessageAndOnlyAWaitStepMay() {
-        StepSpec bare = new StepSpec("a", "wait", null, null, null, null, null, null, null, null);
-        StepSpec withShell = new StepSpec("a", "wait", null, "ls", null, null, null, null, null, "go");
-        StepSpec commandWithMessage = new StepSpec("a", null, null, "ls", null, null, null, null, null, "go");
+        StepSpec bare = new StepSpec("a", "wait", null, null, null, null, null, null, null, null, null);
+        StepSpec withShell = new StepSpec("a", "wait", null, "ls", null, null, null, null, null, "go", null);
+        StepSpec commandWithMessage = new StepSpec("a", null, null, "ls", null, null, null, null, null, "go", null);
         assertThat(errors(job(bare))).extracting(FieldError::field).containsExactly("steps[0].message");
         assertThat(errors(job(withShell))).extracting(FieldError::field).containsExactly("steps[0].shell");
         assertThat(errors(job(commandWithMessage))).extracting(FieldError::message)
                 .containsExactly("is only allowed for kind 'wait'");
-        assertThat(errors(job(new StepSpec("a", "wait", null, null, null, null, "1h", null, null, "approve")))).isEmpty();
+        assertThat(errors(job(new StepSpec("a", "wait", null, null, null, null, "1h", null, null, "approve", null)))).isEmpty();
     }
 
     @Test
     void durationsAndRetriesAreChecked() {
         StepSpec step = new StepSpec("a", "noop", null, null, null, null, "soon",
-                new RetrySpec(101, "5s", "1s", 0.5), null, null);
+                new RetrySpec(101, "5s", "1s", 0.5), null, null, null);
         assertThat(errors(job(step))).extracting(FieldError::field).containsExactly(
                 "steps[0].timeout", "steps[0].retries.limit", "steps[0].retries.maxBackoff", "steps[0].retries.multiplier");
-        StepSpec zero = new StepSpec("a", "noop", null, null, null, null, "0s", null, null, null);
+        StepSpec zero = new StepSpec("a", "noop", null, null, null, null, "0s", null, null, null, null);
         assertThat(errors(job(zero))).containsExactly(new FieldError("steps[0].timeout", "must be longer than zero"));
     }
 
@@ -129,8 +129,8 @@ class JobValidatorTest {
         labels.put("-bad", "x");
         Map<String, String> params = new LinkedHashMap<>();
         params.put("1st", "x");
-        StepSpec step = new StepSpec("a", null, null, "true", Map.of("NOT-VALID", "x"), "relative/dir", null, null, null, null);
-        assertThat(errors(new JobSpec("j", null, labels, params, List.of(step)))).extracting(FieldError::field)
+        StepSpec step = new StepSpec("a", null, null, "true", Map.of("NOT-VALID", "x"), "relative/dir", null, null, null, null, null);
+        assertThat(errors(new JobSpec("j", null, labels, params, List.of(step), null))).extracting(FieldError::field)
                 .containsExactly("labels.-bad", "parameters.1st", "steps[0].env.NOT-VALID", "steps[0].workingDir");
     }
 

@@ -15,21 +15,21 @@ class DispatchPlannerTest {
     private static final UUID C = new UUID(0, 3);
 
     private static Candidate step(UUID job, int index, String owner) {
-        return new Candidate(job, index, owner, false);
+        return new Candidate(job, index, owner, false, false);
     }
 
     @Test
     void takesTheMostUrgentStepsUpToTheFreeSlots() {
         List<Candidate> ordered = List.of(step(A, 0, "n1"), step(B, 0, "n1"), step(C, 0, "n1"));
-        assertThat(DispatchPlanner.plan(ordered, Map.of("n1", 2), Candidate::owner))
-                .containsExactly(new Dispatch(A, 0, "n1"), new Dispatch(B, 0, "n1"));
+        assertThat(DispatchPlanner.plan(ordered, Map.of("n1", 2), Candidate::owner, false))
+                .containsExactly(new Dispatch(A, 0, "n1", "n1"), new Dispatch(B, 0, "n1", "n1"));
     }
 
     @Test
     void aFullNodeDoesNotHoldBackStepsOfOtherNodes() {
         List<Candidate> ordered = List.of(step(A, 0, "full"), step(B, 0, "free"));
-        assertThat(DispatchPlanner.plan(ordered, Map.of("full", 0, "free", 1), Candidate::owner))
-                .containsExactly(new Dispatch(B, 0, "free"));
+        assertThat(DispatchPlanner.plan(ordered, Map.of("full", 0, "free", 1), Candidate::owner, false))
+                .containsExactly(new Dispatch(B, 0, "free", "free"));
     }
 
     @Test
@@ -39,14 +39,40 @@ class DispatchPlannerTest {
         List<Dispatch> plan = DispatchPlanner.plan(ordered, Map.of("n2", 5), c -> {
             asked.add(c.jobId());
             return "n2";
-        });
+        }, false);
         assertThat(asked).containsExactly(A);
         assertThat(plan).extracting(Dispatch::node).containsExactly("n2", "n2");
     }
 
     @Test
     void stepsWhoseOwnerTakesNoWorkWait() {
-        assertThat(DispatchPlanner.plan(List.of(step(A, 0, "gone")), Map.of("n1", 3), Candidate::owner)).isEmpty();
-        assertThat(DispatchPlanner.plan(List.of(step(A, 0, null)), Map.of("n1", 3), c -> null)).isEmpty();
+        assertThat(DispatchPlanner.plan(List.of(step(A, 0, "gone")), Map.of("n1", 3), Candidate::owner, false)).isEmpty();
+        assertThat(DispatchPlanner.plan(List.of(step(A, 0, null)), Map.of("n1", 3), c -> null, false)).isEmpty();
+    }
+
+    @Test
+    void aDistributedJobsStepsTakeFreeSlotsAnywhereOwnerFirst() {
+        List<Candidate> ordered = List.of(spreadable(A, 0), spreadable(A, 1), spreadable(A, 2), spreadable(A, 3));
+        List<Dispatch> plan = DispatchPlanner.plan(ordered, Map.of("n1", 2, "n2", 1, "n3", 1), c -> "n1", false);
+        assertThat(plan).extracting(Dispatch::node).containsExactly("n1", "n1", "n2", "n3");
+        assertThat(plan).extracting(Dispatch::owner).containsOnly("n1");
+    }
+
+    @Test
+    void withTheRemoteBiasTheOwnerRunsADistributedJobsStepsOnlyWhenNoOtherNodeHasRoom() {
+        List<Candidate> ordered = List.of(spreadable(A, 0), spreadable(A, 1), spreadable(A, 2));
+        List<Dispatch> plan = DispatchPlanner.plan(ordered, Map.of("n1", 5, "n2", 1, "n3", 1), c -> "n1", true);
+        assertThat(plan).extracting(Dispatch::node).containsExactly("n2", "n3", "n1");
+    }
+
+    @Test
+    void stepsThatAreNotSpreadableStayWithTheOwner() {
+        List<Candidate> ordered = List.of(step(A, 0, "n1"), spreadable(A, 1));
+        assertThat(DispatchPlanner.plan(ordered, Map.of("n1", 0, "n2", 4), Candidate::owner, false))
+                .containsExactly(new Dispatch(A, 1, "n2", "n1"));
+    }
+
+    private static Candidate spreadable(UUID job, int index) {
+        return new Candidate(job, index, "n1", false, true);
     }
 }

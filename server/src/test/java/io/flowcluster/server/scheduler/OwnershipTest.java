@@ -32,46 +32,46 @@ class OwnershipTest {
     @Test
     void aJobWithAStepInFlightKeepsItsOwnerWhateverHappened() {
         UUID job = jobOwnedBy(ring, "n1");
-        assertThat(ownership(Map.of()).ownerFor(new Candidate(job, 1, "gone", true))).isEqualTo("gone");
+        assertThat(ownership(Map.of()).ownerFor(new Candidate(job, 1, "gone", true, false))).isEqualTo("gone");
     }
 
     @Test
     void aNewJobGoesToItsRingOwner() {
         UUID job = jobOwnedBy(ring, "n2");
-        assertThat(ownership(Map.of()).ownerFor(new Candidate(job, 0, null, false))).isEqualTo("n2");
+        assertThat(ownership(Map.of()).ownerFor(new Candidate(job, 0, null, false, false))).isEqualTo("n2");
     }
 
     @Test
     void atAStepBoundaryAJobLeavesAMemberThatTakesNoWork() {
         UUID job = jobOwnedBy(ring, "n3");
-        assertThat(ownership(Map.of("draining", 1)).ownerFor(new Candidate(job, 1, "draining", false))).isEqualTo("n3");
+        assertThat(ownership(Map.of("draining", 1)).ownerFor(new Candidate(job, 1, "draining", false, false))).isEqualTo("n3");
     }
 
     @Test
     void atAStepBoundaryAJobReturnsToItsRingOwnerWhenThatOneHasRoom() {
         UUID job = jobOwnedBy(ring, "n1");
-        assertThat(ownership(Map.of("n2", 1)).ownerFor(new Candidate(job, 1, "n2", false))).isEqualTo("n1");
+        assertThat(ownership(Map.of("n2", 1)).ownerFor(new Candidate(job, 1, "n2", false, false))).isEqualTo("n1");
     }
 
     @Test
     void aJobStaysWhereItIsWhenItsRingOwnerIsFull() {
         UUID job = jobOwnedBy(ring, "n1");
         Map<String, Integer> load = new HashMap<>(Map.of("n1", 10, "n2", 1));
-        assertThat(ownership(load).ownerFor(new Candidate(job, 1, "n2", false))).isEqualTo("n2");
+        assertThat(ownership(load).ownerFor(new Candidate(job, 1, "n2", false, false))).isEqualTo("n2");
     }
 
     @Test
     void aJobStaysWhereItIsWhenItsOwnerCarriesNoMoreThanItsShare() {
         UUID job = jobOwnedBy(ring, "n1");
         Map<String, Integer> load = new HashMap<>(Map.of("n1", 2, "n2", 2, "n3", 2));
-        assertThat(ownership(load).ownerFor(new Candidate(job, 1, "n2", false))).isEqualTo("n2");
+        assertThat(ownership(load).ownerFor(new Candidate(job, 1, "n2", false, false))).isEqualTo("n2");
     }
 
     @Test
     void withPlainHashingAJobAlwaysReturnsToItsRingOwner() {
         UUID job = jobOwnedBy(ring, "n1");
         Map<String, Integer> load = new HashMap<>(Map.of("n1", 10, "n2", 1));
-        assertThat(new Ownership(ring, members, load, Placement.HASH, 1.25).ownerFor(new Candidate(job, 1, "n2", false)))
+        assertThat(new Ownership(ring, members, load, Placement.HASH, 1.25).ownerFor(new Candidate(job, 1, "n2", false, false)))
                 .isEqualTo("n1");
     }
 }

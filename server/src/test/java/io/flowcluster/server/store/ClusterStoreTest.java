@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowcluster.server.TestDatabase;
+import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.JobSpec;
 import io.flowcluster.server.job.StepSpec;
 import io.flowcluster.server.ring.AppliedRing;
@@ -77,7 +78,7 @@ class ClusterStoreTest {
         UUID job = submit("fenced");
         Thread.sleep(SHORT.toMillis() + 100);
         long current = cluster.holdLease("b", LONG).orElseThrow();
-        List<Dispatch> plan = List.of(new Dispatch(job, 0, "worker"));
+        List<Dispatch> plan = List.of(new Dispatch(job, 0, "worker", "worker"));
 
         assertThatThrownBy(() -> dispatch.dispatch(plan, "a", old)).isInstanceOf(DeposedException.class);
         assertThatThrownBy(() -> cluster.handOverSilentNodes("a", old, LONG)).isInstanceOf(DeposedException.class);
@@ -97,7 +98,7 @@ class ClusterStoreTest {
         execution.register("silent", incarnation, 4);
         execution.register("alive", UUID.randomUUID(), 4);
         UUID job = submit("handed-over");
-        dispatch.dispatch(List.of(new Dispatch(job, 0, "silent")), "sched", epoch);
+        dispatch.dispatch(List.of(new Dispatch(job, 0, "silent", "silent")), "sched", epoch);
         assertThat(execution.claim("silent", 1)).hasSize(1);
         jdbi.useHandle(h -> h.execute("update node set heartbeat_at = now() - interval '1 minute' where id = 'silent'"));
 
@@ -126,9 +127,9 @@ class ClusterStoreTest {
         execution.register("leaving", UUID.randomUUID(), 4);
         UUID idle = submit("idle");
         UUID busy = submit("busy");
-        dispatch.dispatch(List.of(new Dispatch(idle, 0, "leaving"), new Dispatch(busy, 0, "leaving")), "sched", epoch);
+        dispatch.dispatch(List.of(new Dispatch(idle, 0, "leaving", "leaving"), new Dispatch(busy, 0, "leaving", "leaving")), "sched", epoch);
         execution.releaseDispatched("leaving");
-        dispatch.dispatch(List.of(new Dispatch(busy, 0, "leaving")), "sched", epoch);
+        dispatch.dispatch(List.of(new Dispatch(busy, 0, "leaving", "leaving")), "sched", epoch);
 
         assertThat(cluster.disownIdleJobs("sched", epoch, new TreeSet<>(List.of("other")))).isEqualTo(1);
         assertThat(cluster.activeJobsByOwner()).containsEntry("leaving", 1);
@@ -140,8 +141,8 @@ class ClusterStoreTest {
     }
 
     private static UUID submit(String name) {
-        StepSpec step = new StepSpec("only", "noop", null, null, null, null, null, null, null, null);
-        return jobs.submit(new JobSpec(name, 0, null, null, List.of(step)), Optional.empty(), name).jobId();
+        StepSpec step = new StepSpec("only", "noop", null, null, null, null, null, null, null, null, null);
+        return jobs.submit(new JobSpec(name, 0, null, null, List.of(step), null), DistributionMode.LOCAL, Optional.empty(), name).jobId();
     }
 
     private static String stepState(UUID job) {

@@ -2,6 +2,7 @@ package io.flowcluster.server.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.StepSpec;
 import io.flowcluster.server.store.Claim;
 import java.time.Instant;
@@ -14,9 +15,9 @@ class StepEnvironmentTest {
 
     @Test
     void passesOnlyHarmlessServerVariablesAndAddsTheJobsOwn() {
-        StepSpec spec = new StepSpec("build", null, List.of("make"), null, Map.of("GOAL", "all"), null, null, null, null, null);
+        StepSpec spec = new StepSpec("build", null, List.of("make"), null, Map.of("GOAL", "all"), null, null, null, null, null, null);
         UUID job = UUID.randomUUID();
-        Claim claim = new Claim(job, "nightly", 0, 2, spec, Map.of("branch", "main"), 0, 1, Instant.now(), false);
+        Claim claim = new Claim(job, "nightly", 0, 2, spec, Map.of("branch", "main"), 0, 1, Instant.now(), DistributionMode.LOCAL, false);
         Map<String, String> server = Map.of("PATH", "/usr/bin", "FLOW_API_TOKEN", "secret",
                 "QUARKUS_DATASOURCE_PASSWORD", "secret", "HOME", "/home/flow");
 
