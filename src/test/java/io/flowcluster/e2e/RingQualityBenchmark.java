@@ -3,6 +3,7 @@ package io.flowcluster.e2e;
 import io.flowcluster.server.ring.HashRing;
 import io.flowcluster.server.ring.Placement;
 import io.flowcluster.server.scheduler.Candidate;
+import io.flowcluster.server.scheduler.FillingMembers;
 import io.flowcluster.server.scheduler.Ownership;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -106,7 +107,11 @@ class RingQualityBenchmark {
     private static int moved(List<UUID> jobs, Map<UUID, String> before, Set<String> after, Placement placement) {
         Map<String, Integer> load = new HashMap<>();
         before.values().forEach(owner -> load.merge(owner, 1, Integer::sum));
-        Ownership ownership = new Ownership(new HashRing(after, VIRTUAL_NODES), after, load, placement, LOAD_FACTOR);
+        // as the scheduler sees it: the members before, then after (a joined member is filling up)
+        FillingMembers filling = new FillingMembers();
+        filling.update(Set.copyOf(before.values()), load);
+        Ownership ownership = new Ownership(new HashRing(after, VIRTUAL_NODES), after, filling.update(after, load), load,
+                placement, LOAD_FACTOR);
         int moved = 0;
         for (UUID job : jobs) {
             if (!ownership.ownerFor(new Candidate(job, 0, before.get(job), false, false)).equals(before.get(job))) {

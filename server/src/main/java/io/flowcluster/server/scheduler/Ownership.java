@@ -10,24 +10,28 @@ import java.util.Set;
  * Which node owns a job whose step is about to be dispatched. Pure. A job never changes
  * owner while one of its steps is dispatched or running (LOCAL mode keeps a job on one node);
  * at a step boundary it moves off a node that is gone or draining, and back to its ring
- * owner when that member holds less than its share and the current one more (a joined or
- * returned node gets its share).
+ * owner when that member is filling up (it joined or returned, see {@link FillingMembers})
+ * and holds less than its share.
  */
 public final class Ownership {
 
     private final HashRing ring;
     private final Set<String> eligible;
+    private final Set<String> filling;
     private final Map<String, Integer> load;
     private final Placement placement;
     private final double loadFactor;
 
     /**
      * @param eligible members that may take new work (live, not draining)
+     * @param filling  members that joined or returned and are below their share
      * @param load     active jobs per owner; updated as this pass moves jobs
      */
-    public Ownership(HashRing ring, Set<String> eligible, Map<String, Integer> load, Placement placement, double loadFactor) {
+    public Ownership(HashRing ring, Set<String> eligible, Set<String> filling, Map<String, Integer> load, Placement placement,
+            double loadFactor) {
         this.ring = ring;
         this.eligible = eligible;
+        this.filling = filling;
         this.load = new HashMap<>(load);
         this.placement = placement;
         this.loadFactor = loadFactor;
@@ -54,10 +58,11 @@ public final class Ownership {
     }
 
     /**
-     * With bounded loads a job goes home only from a member above the average to a home below
-     * it: a joined or returned member fills up to its share, while a leave moves no more than
-     * the leaving member's jobs, and jobs do not bounce between members whose loads merely
-     * fluctuate (the ring quality benchmark measures this).
+     * With bounded loads a job goes home only to a filling member below the average: a joined
+     * or returned member fills up to its share with the jobs that hash to it, a leave moves only
+     * the leaving member's jobs (the jobs the bound placed away from home stay where they are),
+     * and jobs do not bounce between members whose loads merely fluctuate (the ring quality
+     * benchmark measures this).
      */
     private boolean shouldGoHome(String current, String home) {
         if (placement == Placement.HASH) {
@@ -65,7 +70,7 @@ public final class Ownership {
         }
         long total = load.values().stream().mapToInt(Integer::intValue).sum();
         int members = eligible.size();
-        return (long) load.getOrDefault(home, 0) * members < total && (long) load.getOrDefault(current, 0) * members > total;
+        return filling.contains(home) && (long) load.getOrDefault(home, 0) * members < total;
     }
 
     private String move(String from, String to) {

@@ -56,6 +56,7 @@ public class Scheduler {
     private final FlowMetrics metrics;
     private final RingSource ringSource;
     private final StatePublisher publisher;
+    private final FillingMembers filling;
     private HashRing ring;
     private AppliedRing lastApplied;
     private long lastAppliedEpoch = -1;
@@ -73,6 +74,7 @@ public class Scheduler {
         this.ringSource = ringSource;
         this.publisher = publisher;
         this.placement = Placement.fromConfig(config.placement().strategy());
+        this.filling = new FillingMembers();
         this.loop = new WakeupLoop("flow-scheduler", this::pass, config.scheduler().pollInterval());
         this.lease = new LeaseKeeper(schedulerLease, config, epoch -> loop.signal());
     }
@@ -138,7 +140,8 @@ public class Scheduler {
         if (free.values().stream().noneMatch(f -> f > 0)) {
             return;
         }
-        Ownership ownership = new Ownership(ringOf(eligible), eligible, load, placement, config.placement().loadFactor());
+        Ownership ownership = new Ownership(ringOf(eligible), eligible, filling.update(eligible, load), load, placement,
+                config.placement().loadFactor());
         int batch = config.scheduler().batchSize();
         List<Candidate> candidates = store.readyCandidates(batch);
         boolean preferRemote = eligible.size() >= config.distribution().remoteBias();
@@ -167,6 +170,7 @@ public class Scheduler {
     }
 
     private void forgetPublished() {
+        filling.forget();
         if (lastApplied != null) {
             lastApplied = null;
             metrics.schedulerState(Optional.empty());

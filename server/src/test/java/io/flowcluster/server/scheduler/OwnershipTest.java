@@ -17,7 +17,11 @@ class OwnershipTest {
     private final HashRing ring = new HashRing(members, 64);
 
     private Ownership ownership(Map<String, Integer> load) {
-        return new Ownership(ring, members, load, Placement.BOUNDED_LOAD, 1.25);
+        return ownership(load, Set.of("n1"));
+    }
+
+    private Ownership ownership(Map<String, Integer> load, Set<String> filling) {
+        return new Ownership(ring, members, filling, load, Placement.BOUNDED_LOAD, 1.25);
     }
 
     private static UUID jobOwnedBy(HashRing ring, String member) {
@@ -54,6 +58,12 @@ class OwnershipTest {
     }
 
     @Test
+    void aJobStaysAwayFromAHomeThatIsNotFillingUpAfterAJoinOrReturn() {
+        UUID job = jobOwnedBy(ring, "n1");
+        assertThat(ownership(Map.of("n2", 1), Set.of()).ownerFor(new Candidate(job, 1, "n2", false, false))).isEqualTo("n2");
+    }
+
+    @Test
     void aJobStaysWhereItIsWhenItsRingOwnerIsFull() {
         UUID job = jobOwnedBy(ring, "n1");
         Map<String, Integer> load = new HashMap<>(Map.of("n1", 10, "n2", 1));
@@ -71,7 +81,7 @@ class OwnershipTest {
     void withPlainHashingAJobAlwaysReturnsToItsRingOwner() {
         UUID job = jobOwnedBy(ring, "n1");
         Map<String, Integer> load = new HashMap<>(Map.of("n1", 10, "n2", 1));
-        assertThat(new Ownership(ring, members, load, Placement.HASH, 1.25).ownerFor(new Candidate(job, 1, "n2", false, false)))
+        assertThat(new Ownership(ring, members, Set.of(), load, Placement.HASH, 1.25).ownerFor(new Candidate(job, 1, "n2", false, false)))
                 .isEqualTo("n1");
     }
 }
