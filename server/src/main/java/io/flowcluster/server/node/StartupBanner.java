@@ -13,6 +13,6 @@ public class StartupBanner {
             @ConfigProperty(name = "quarkus.http.host", defaultValue = "localhost") String host,
             @ConfigProperty(name = "quarkus.http.port") int port) {
         String shown = host.equals("0.0.0.0") ? "localhost" : host;
-        System.out.println("FlowCluster node " + node.id() + " ready: http://" + shown + ":" + port + "/api/v1/jobs");
+        System.out.println("FlowCluster node " + node.id() + " ready: http://" + shown + ":" + port + "/ (dashboard), /api/v1/jobs");
     }
 }

@@ -1,0 +1,29 @@
+package io.flowcluster.server.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+
+import io.flowcluster.server.EmbeddedPostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** The dashboard page is served without a token (it holds no data) and reads the token-guarded API. */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class DashboardTest {
+
+    @Test
+    void thePageIsServedAtTheRootWithoutAToken() {
+        given().get("/").then().statusCode(200)
+                .contentType(containsString("text/html"))
+                .body(containsString("<title>FlowCluster</title>"))
+                .body(containsString("fetch(path, { headers: { Authorization: \"Bearer \""))
+                .body(containsString("/api/v1/cluster"));
+    }
+
+    @Test
+    void theApiItReadsStillNeedsTheToken() {
+        given().get("/api/v1/cluster").then().statusCode(401);
+    }
+}
