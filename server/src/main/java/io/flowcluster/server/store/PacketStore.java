@@ -264,6 +264,19 @@ public class PacketStore {
         });
     }
 
+    /**
+     * Gives back one run of a packet that could not finish here (an unexpected error): it waits
+     * to be dealt again and its next run counts the next attempt.
+     */
+    public boolean giveBack(PacketClaim packet, String node) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        update packet set state = 'PENDING', node = null, queued_at = null
+                        where job_id = :job and idx = :idx and packet_no = :no and state = 'RUNNING'
+                          and node = :node and attempt = :attempt""")
+                .bind("job", packet.jobId()).bind("idx", packet.index()).bind("no", packet.packetNo())
+                .bind("node", node).bind("attempt", packet.attempt()).execute() == 1);
+    }
+
     /** Gives back every packet queued on or running on this node (start-up, shutdown): they are dealt again. */
     public int release(String node) {
         return jdbi.withHandle(h -> h.createUpdate("""

@@ -117,7 +117,13 @@ public class PacketWorker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // shutting down: the packet is given back
         } catch (RuntimeException e) {
-            LOG.errorf(e, "Packet %d of job %s could not be completed", packet.packetNo(), packet.jobId());
+            LOG.errorf(e, "Packet %d of job %s could not be completed; giving it back", packet.packetNo(), packet.jobId());
+            try {
+                store.giveBack(packet, node.id());
+            } catch (RuntimeException again) {
+                LOG.warnf("Could not give packet %d back (%s); its coordinator takes it back if this node dies",
+                        packet.packetNo(), again.getMessage());
+            }
         } finally {
             free.incrementAndGet();
             claimer.signal();

@@ -93,6 +93,17 @@ class PacketStoreTest {
     }
 
     @Test
+    void aRunThatFailedIsGivenBackOnlyByTheNodeRunningIt() {
+        store.deal(job, 0, "c", 1, Map.of("a", 1));
+        PacketClaim run = store.claim("a", 1).get(0);
+        assertThat(store.giveBack(run, "b")).isFalse();
+        assertThat(store.giveBack(run, "a")).isTrue();
+        assertThat(store.progress(job, 0).pending()).isEqualTo(10);
+        store.deal(job, 0, "c", 1, Map.of("a", 1));
+        assertThat(store.claim("a", 1).get(0).attempt()).isEqualTo(2);
+    }
+
+    @Test
     void queuedPacketsComeBackFromANodeThatLeftRunningOnesOnlyFromANodeThatDied() {
         store.deal(job, 0, "c", 1, Map.of("leaving", 3));
         store.claim("leaving", 1);
