@@ -47,7 +47,8 @@ public class FanoutCoordinator {
     private final LocalNode node;
     private final FlowConfig config;
     private final Notifications notifications;
-    private final Map<UUID, Semaphore> coordinating = new ConcurrentHashMap<>();
+    /** Wake-ups of the fanout steps coordinated here, by job (a job may run several at once). */
+    private final Map<UUID, Set<Semaphore>> coordinating = new ConcurrentHashMap<>();
 
     FanoutCoordinator(PacketStore store, ClusterStore cluster, LocalNode node, FlowConfig config,
             Notifications notifications) {
@@ -65,12 +66,9 @@ public class FanoutCoordinator {
         }
         notifications.subscribe(Channel.PACKET_DONE, job -> {
             if (job == null) {
-                coordinating.values().forEach(Semaphore::release);
+                coordinating.values().forEach(wakes -> wakes.forEach(Semaphore::release));
             } else {
-                Semaphore wake = coordinating.get(UUID.fromString(job));
-                if (wake != null) {
-                    wake.release();
-                }
+                coordinating.getOrDefault(UUID.fromString(job), Set.of()).forEach(Semaphore::release);
             }
         });
     }
@@ -80,8 +78,9 @@ public class FanoutCoordinator {
         if (retrying(execution, "Starting the fanout", coordination::start).isEmpty()) {
             return stopped(execution);
         }
+        UUID job = execution.claim().jobId();
         Semaphore wake = new Semaphore(0);
-        coordinating.put(execution.claim().jobId(), wake);
+        coordinating.computeIfAbsent(job, k -> ConcurrentHashMap.newKeySet()).add(wake);
         try {
             while (execution.stopReason() == null) {
                 Optional<PacketProgress> progress = retrying(execution, "Coordinating the fanout", coordination::round);
@@ -94,7 +93,10 @@ public class FanoutCoordinator {
             }
             return stopped(execution);
         } finally {
-            coordinating.remove(execution.claim().jobId(), wake);
+            coordinating.computeIfPresent(job, (k, wakes) -> {
+                wakes.remove(wake);
+                return wakes.isEmpty() ? null : wakes;
+            });
         }
     }
 
