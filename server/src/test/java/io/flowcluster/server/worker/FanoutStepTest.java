@@ -60,6 +60,22 @@ class FanoutStepTest {
     }
 
     @Test
+    void twoFanoutStepsOfOneJobRunSideBySideEachWithItsOwnPacketsAndResults() {
+        UUID id = submit("""
+                {"name": "twins", "steps": [
+                  {"name": "left", "kind": "fanout", "fanout": {"range": {"from": 0, "to": 1000}}},
+                  {"name": "right", "kind": "fanout", "fanout": {"items": ["x", "y", "z"]}}]}""");
+
+        JsonPath job = awaitState(id, "SUCCEEDED");
+
+        assertThat(job.getList("steps.packets.total", Integer.class)).containsExactly(10, 1);
+        assertThat(api().get("/api/v1/jobs/" + id + "/steps/left/results?limit=10000").then().statusCode(200)
+                .extract().jsonPath().getList("items.result", Integer.class)).hasSize(1000).startsWith(0, 1, 2);
+        assertThat(api().get("/api/v1/jobs/" + id + "/steps/right/results").then().statusCode(200)
+                .extract().jsonPath().getList("items.result", String.class)).containsExactly("x", "y", "z");
+    }
+
+    @Test
     void aCommandRunsOncePerItemAndAFailedItemFailsTheStep() {
         UUID id = submit("""
                 {"name": "records", "steps": [
