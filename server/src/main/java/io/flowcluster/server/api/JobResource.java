@@ -19,6 +19,7 @@ import io.flowcluster.server.store.LogLine;
 import io.flowcluster.server.store.PacketProgress;
 import io.flowcluster.server.store.PacketStore;
 import io.flowcluster.server.store.PacketStore.StoredResult;
+import io.flowcluster.server.store.StepRef;
 import io.flowcluster.server.store.StoredJob;
 import io.flowcluster.server.store.StoredMessage;
 import io.flowcluster.server.store.StoredStep;
@@ -204,12 +205,11 @@ public class JobResource {
             @QueryParam("limit") @DefaultValue("" + DEFAULT_RESULTS_PAGE) String limit) {
         UUID job = jobId(id);
         requireJob(job);
-        StoredStep step = store.steps(job).stream().filter(s -> s.spec().name().equals(stepName)).findFirst()
-                .orElseThrow(() -> new ProblemException(ProblemException.Type.NOT_FOUND,
-                        "job " + id + " has no step '" + stepName + "'"));
-        if (step.spec().stepKind() != StepKind.FANOUT) {
+        StepRef step = store.stepRef(job, stepName).orElseThrow(() -> new ProblemException(ProblemException.Type.NOT_FOUND,
+                "job " + id + " has no step '" + stepName + "'"));
+        if (step.kind() != StepKind.FANOUT) {
             throw new ProblemException(ProblemException.Type.NOT_FOUND,
-                    "step '" + stepName + "' is a " + step.spec().stepKind().wireName() + " step; only fanout steps have results");
+                    "step '" + stepName + "' is a " + step.kind().wireName() + " step; only fanout steps have results");
         }
         int size = parseInt("limit", limit, 1, MAX_RESULTS_PAGE);
         List<StoredResult> items = packets.results(job, step.index(), parseInt("after", after, -1, Integer.MAX_VALUE), size);

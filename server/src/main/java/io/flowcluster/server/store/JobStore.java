@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.JobSpec;
 import io.flowcluster.server.job.JobState;
+import io.flowcluster.server.job.StepKind;
 import io.flowcluster.server.job.StepSpec;
 import io.flowcluster.server.job.StepState;
 import io.flowcluster.server.notify.Channel;
@@ -114,6 +115,14 @@ public class JobStore {
         return jdbi.withHandle(h -> h.createQuery("select " + JOB_COLUMNS + " from job where id = :id")
                 .bind("id", id)
                 .map((rs, ctx) -> job(rs))
+                .findOne());
+    }
+
+    /** A step found by name, read without its definition (a fanout step's items may be large). */
+    public Optional<StepRef> stepRef(UUID jobId, String name) {
+        return jdbi.withHandle(h -> h.createQuery("select idx, kind from step where job_id = :job and name = :name")
+                .bind("job", jobId).bind("name", name)
+                .map((rs, ctx) -> new StepRef(rs.getInt("idx"), StepKind.fromWireName(rs.getString("kind")).orElseThrow()))
                 .findOne());
     }
 

@@ -32,6 +32,9 @@ public class PacketStore {
             exists (select 1 from step where job_id = :job and idx = :idx and state = 'RUNNING'
                     and node = :coordinator and attempt = :attempt)""";
 
+    /** A packet taken from its node waits to be dealt again (its next run counts the next attempt). */
+    private static final String WAITS_AGAIN = "state = 'PENDING', node = null, queued_at = null";
+
     private final Jdbi jdbi;
     private final JsonColumns json;
 
@@ -88,10 +91,10 @@ public class PacketStore {
                             where job_id = :job and idx = :idx and %s
                               and ((state = 'QUEUED' and node <> all(:eligible)) or (state = 'RUNNING' and node <> all(:live)))
                             for update)
-                        update packet p set state = 'PENDING', node = null, queued_at = null
+                        update packet p set %s
                         from gone where p.job_id = :job and p.idx = :idx and p.packet_no = gone.packet_no
                         returning p.packet_no, p.first_item, p.item_count, gone.node, p.attempt, gone.state as was
-                        """.formatted(COORDINATING))
+                        """.formatted(COORDINATING, WAITS_AGAIN))
                 .bind("job", job).bind("idx", idx).bind("coordinator", coordinator).bind("attempt", attempt)
                 .bind("eligible", eligible.toArray(String[]::new)).bind("live", live.toArray(String[]::new))
                 .map((rs, ctx) -> new PacketEvent("RUNNING".equals(rs.getString("was")) ? PacketEvent.Kind.LOST
@@ -270,9 +273,9 @@ public class PacketStore {
      */
     public boolean giveBack(PacketClaim packet, String node) {
         return jdbi.withHandle(h -> h.createUpdate("""
-                        update packet set state = 'PENDING', node = null, queued_at = null
+                        update packet set %s
                         where job_id = :job and idx = :idx and packet_no = :no and state = 'RUNNING'
-                          and node = :node and attempt = :attempt""")
+                          and node = :node and attempt = :attempt""".formatted(WAITS_AGAIN))
                 .bind("job", packet.jobId()).bind("idx", packet.index()).bind("no", packet.packetNo())
                 .bind("node", node).bind("attempt", packet.attempt()).execute() == 1);
     }
@@ -280,8 +283,8 @@ public class PacketStore {
     /** Gives back every packet queued on or running on this node (start-up, shutdown): they are dealt again. */
     public int release(String node) {
         return jdbi.withHandle(h -> h.createUpdate("""
-                        update packet set state = 'PENDING', node = null, queued_at = null
-                        where node = :node and state in ('QUEUED', 'RUNNING')""")
+                        update packet set %s
+                        where node = :node and state in ('QUEUED', 'RUNNING')""".formatted(WAITS_AGAIN))
                 .bind("node", node).execute());
     }
 

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,8 +49,8 @@ public class CommandRunner {
     }
 
     /** The directory steps of a job share when they name none: their workspace on this node. */
-    public Path jobWorkDir(Claim claim) {
-        return Path.of(config.worker().workDir(), claim.jobId().toString());
+    public Path jobWorkDir(UUID jobId) {
+        return Path.of(config.worker().workDir(), jobId.toString());
     }
 
     AttemptResult run(Execution execution) throws InterruptedException {
@@ -57,7 +58,7 @@ public class CommandRunner {
         StepSpec spec = claim.spec();
         File dir;
         try {
-            dir = workingDirectory(claim);
+            dir = workingDirectory(claim.jobId(), spec);
         } catch (IllegalStateException e) {
             return new AttemptResult(Outcome.FAILED, null, e.getMessage());
         }
@@ -100,16 +101,21 @@ public class CommandRunner {
                 : new AttemptResult(Outcome.FAILED, exit, "exit code " + exit);
     }
 
-    private File workingDirectory(Claim claim) {
-        if (claim.spec().workingDir() != null) {
-            File dir = new File(claim.spec().workingDir());
+    /**
+     * Where a command of the step runs: its {@code workingDir}, which must exist, or else the
+     * job's workspace on this node, created when missing. Throws IllegalStateException saying
+     * what is wrong.
+     */
+    File workingDirectory(UUID jobId, StepSpec spec) {
+        if (spec.workingDir() != null) {
+            File dir = new File(spec.workingDir());
             if (!dir.isDirectory()) {
                 throw new IllegalStateException("working directory " + dir + " does not exist on this node");
             }
             return dir;
         }
         try {
-            return Files.createDirectories(jobWorkDir(claim)).toFile();
+            return Files.createDirectories(jobWorkDir(jobId)).toFile();
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the job's working directory: " + e.getMessage());
         }

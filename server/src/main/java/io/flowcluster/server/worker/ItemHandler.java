@@ -29,9 +29,11 @@ public class ItemHandler {
     static final int MAX_OUTPUT = 4096;
 
     private final FlowConfig config;
+    private final CommandRunner commands;
 
-    ItemHandler(FlowConfig config) {
+    ItemHandler(FlowConfig config, CommandRunner commands) {
         this.config = config;
+        this.commands = commands;
     }
 
     /** The item at position {@code item} of the packet's step. */
@@ -52,7 +54,7 @@ public class ItemHandler {
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         Path output = null;
         try {
-            File dir = workingDirectory(packet);
+            File dir = commands.workingDirectory(packet.jobId(), packet.handler());
             // a file, not a pipe: a process that never closes its output cannot outlast the timeout
             output = Files.createTempFile(Files.createDirectories(Path.of(config.worker().workDir())), "item-", ".out");
             ProcessBuilder builder = new ProcessBuilder(packet.handler().argv())
@@ -74,18 +76,13 @@ public class ItemHandler {
         } catch (IOException e) {
             return new ItemResult(item, false, result.put("error", "cannot run '" + packet.handler().argv().get(0) + "': "
                     + e.getMessage()));
+        } catch (IllegalStateException e) {
+            return new ItemResult(item, false, result.put("error", e.getMessage()));
         } finally {
             if (output != null) {
                 output.toFile().delete();
             }
         }
-    }
-
-    private File workingDirectory(PacketClaim packet) throws IOException {
-        if (packet.handler().workingDir() != null) {
-            return new File(packet.handler().workingDir());
-        }
-        return Files.createDirectories(Path.of(config.worker().workDir(), packet.jobId().toString())).toFile();
     }
 
     private static String head(Path file) throws IOException {

@@ -133,7 +133,8 @@ public class Worker {
             LOG.warnf("Could not mark this node draining (%s); handing its steps back now", e.getMessage());
             return;
         }
-        // a wait step resumes on another node as well as here: no reason to hold the shutdown for it
+        // a wait step, or a fanout step's coordination, resumes on another node as well as here:
+        // no reason to hold the shutdown for it
         running.values().stream().filter(e -> !holdsSlot(e.claim())).forEach(this::handBack);
         waitUntilIdle(config.worker().drainTimeout(), true);
     }
@@ -231,7 +232,7 @@ public class Worker {
             LOG.debugf("Step attempt ended: %s%s", result.outcome(), completion.fenced() ? " (no longer current)" : "");
             completion.jobFinished().ifPresent(state -> {
                 metrics.jobFinished(state);
-                deleteWorkDir(commands.jobWorkDir(claim));
+                deleteWorkDir(commands.jobWorkDir(claim.jobId()));
                 LOG.infof("Job %s %s", claim.jobName(), state);
             });
         } catch (RuntimeException | InterruptedException e) {
