@@ -7,6 +7,7 @@ import io.flowcluster.server.ring.Placement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +76,47 @@ class OwnershipTest {
         UUID job = jobOwnedBy(ring, "n1");
         Map<String, Integer> load = new HashMap<>(Map.of("n1", 2, "n2", 2, "n3", 2));
         assertThat(ownership(load).ownerFor(new Candidate(job, 1, "n2", false, false))).isEqualTo("n2");
+    }
+
+    @Test
+    void withBoundedLoadsALeaveMovesExactlyTheLeaversJobsAndAJoinAtMostItsShare() {
+        // at 40 members, the earlier rule (home below, owner above average) also moved jobs the bound had placed away
+        Set<String> members = new TreeSet<>();
+        for (int i = 0; i < 40; i++) {
+            members.add("m" + i);
+        }
+        Map<UUID, String> owners = new HashMap<>();
+        Map<String, Integer> load = new HashMap<>();
+        HashRing before = new HashRing(members, 64);
+        for (int i = 0; i < 10000; i++) {
+            UUID job = new UUID(7, i);
+            String owner = Placement.BOUNDED_LOAD.place(before, job.toString(), load, 1.10);
+            owners.put(job, owner);
+            load.merge(owner, 1, Integer::sum);
+        }
+
+        Set<String> afterLeave = new TreeSet<>(members);
+        afterLeave.remove("m3");
+        assertThat(moved(owners, load, members, afterLeave)).isEqualTo(load.get("m3"));
+
+        Set<String> afterJoin = new TreeSet<>(members);
+        afterJoin.add("m40");
+        assertThat(moved(owners, load, members, afterJoin)).isPositive().isLessThanOrEqualTo(10000 / 41 + 1);
+    }
+
+    /** Jobs that change owner at their next step boundary after the members change, as the scheduler decides it. */
+    private static int moved(Map<UUID, String> owners, Map<String, Integer> load, Set<String> before, Set<String> after) {
+        FillingMembers filling = new FillingMembers();
+        filling.update(before, load);
+        Ownership ownership = new Ownership(new HashRing(after, 64), after, filling.update(after, load), load,
+                Placement.BOUNDED_LOAD, 1.10);
+        int moved = 0;
+        for (Map.Entry<UUID, String> e : owners.entrySet()) {
+            if (!ownership.ownerFor(new Candidate(e.getKey(), 1, e.getValue(), false, false)).equals(e.getValue())) {
+                moved++;
+            }
+        }
+        return moved;
     }
 
     @Test
