@@ -103,7 +103,7 @@ public interface FlowConfig {
         @WithDefault("1s")
         Duration pollInterval();
 
-        /** Most steps dispatched in one transaction. */
+        /** Deepest look into the ready queue in one pass (it reads only as deep as the free slots need). */
         @WithDefault("500")
         int batchSize();
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Decides which runnable steps go where in one scheduler pass. Pure: candidates arrive in
@@ -17,7 +18,38 @@ import java.util.function.Function;
  */
 public final class DispatchPlanner {
 
+    /** Fewest ready steps a pass reads, however few slots are free. */
+    static final int MIN_HEAD = 16;
+
+    /** A pass's plan; {@code moreWaiting}: the ready queue went on past what the pass read. */
+    public record Pass(List<Dispatch> plan, boolean moreWaiting) {
+    }
+
     private DispatchPlanner() {
+    }
+
+    /**
+     * Plans a pass from the head of the ready queue, read only as deep as the free slots need:
+     * twice their number at first, four times deeper (at most {@code maxDepth}) while slots stay
+     * free, as when the first steps belong to busy owners. Reading the head costs the database
+     * more than the rest of a pass, so it is not read deeper than that.
+     *
+     * @param readHead the first {@code n} runnable steps, most urgent first
+     */
+    public static Pass planFromHead(IntFunction<List<Candidate>> readHead, int maxDepth, Map<String, Integer> freeSlots,
+            Function<Candidate, String> ownerFor, boolean preferRemote) {
+        Map<UUID, String> owners = new HashMap<>();
+        Function<Candidate, String> oncePerJob = c -> owners.computeIfAbsent(c.jobId(), job -> ownerFor.apply(c));
+        int wanted = freeSlots.values().stream().mapToInt(f -> Math.max(0, f)).sum();
+        int depth = Math.min(maxDepth, Math.max(MIN_HEAD, 2 * wanted));
+        List<Candidate> head = readHead.apply(depth);
+        List<Dispatch> plan = plan(head, freeSlots, oncePerJob, preferRemote);
+        while (plan.size() < wanted && head.size() == depth && depth < maxDepth) {
+            depth = Math.min(maxDepth, depth * 4);
+            head = readHead.apply(depth);
+            plan = plan(head, freeSlots, oncePerJob, preferRemote);
+        }
+        return new Pass(plan, head.size() == depth);
     }
 
     /**

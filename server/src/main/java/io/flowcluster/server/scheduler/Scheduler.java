@@ -16,6 +16,7 @@ import io.flowcluster.server.ring.AppliedRing.LiveMember;
 import io.flowcluster.server.ring.DesiredRing;
 import io.flowcluster.server.ring.HashRing;
 import io.flowcluster.server.ring.Placement;
+import io.flowcluster.server.store.ActiveSteps;
 import io.flowcluster.server.store.ClusterStore;
 import io.flowcluster.server.store.DeposedException;
 import io.flowcluster.server.store.DispatchStore;
@@ -124,17 +125,17 @@ public class Scheduler {
         Optional<DesiredRing> desired = ringSource.desired();
         AppliedRing applied = AppliedRing.of(live, desired);
         Set<String> eligible = applied.eligible();
-        Map<String, Integer> active = store.activeStepsByNode();
+        ActiveSteps active = store.activeSteps();
         Map<String, Integer> load = cluster.activeJobsByOwner();
         if (!eligible.containsAll(load.keySet()) && cluster.disownIdleJobs(node.id(), epoch, eligible) > 0) {
             load = cluster.activeJobsByOwner();
         }
-        publish(epoch, applied, desired, load, active);
+        publish(epoch, applied, desired, load, active.slotsByNode());
 
         Map<String, Integer> free = new HashMap<>();
         for (LiveMember m : live) {
             if (eligible.contains(m.id())) {
-                free.put(m.id(), m.taskPoolSize() - active.getOrDefault(m.id(), 0));
+                free.put(m.id(), m.taskPoolSize() - active.slotsByNode().getOrDefault(m.id(), 0));
             }
         }
         if (free.values().stream().noneMatch(f -> f > 0)) {
@@ -142,12 +143,11 @@ public class Scheduler {
         }
         Ownership ownership = new Ownership(ringOf(eligible), eligible, filling.update(eligible, load), load, placement,
                 config.placement().loadFactor());
-        int batch = config.scheduler().batchSize();
-        List<Candidate> candidates = store.readyCandidates(batch);
         boolean preferRemote = eligible.size() >= config.distribution().remoteBias();
-        List<Dispatch> plan = DispatchPlanner.plan(candidates, free, ownership::ownerFor, preferRemote);
-        int dispatched = store.dispatch(plan, node.id(), epoch);
-        if (dispatched < plan.size() || (candidates.size() == batch && dispatched > 0)) {
+        DispatchPlanner.Pass pass = DispatchPlanner.planFromHead(limit -> store.readyCandidates(limit, active.jobs()),
+                config.scheduler().batchSize(), free, ownership::ownerFor, preferRemote);
+        int dispatched = store.dispatch(pass.plan(), node.id(), epoch);
+        if (dispatched < pass.plan().size() || (pass.moreWaiting() && dispatched > 0)) {
             loop.signal(); // raced with an abort, or more may be waiting: look again now
         }
     }

@@ -22,8 +22,4 @@ public record Claim(
         Instant submittedAt,
         DistributionMode distribution,
         boolean startsJob) {
-
-    Claim withStartsJob() {
-        return new Claim(jobId, jobName, index, attempt, spec, parameters, priority, jobSeq, submittedAt, distribution, true);
-    }
 }

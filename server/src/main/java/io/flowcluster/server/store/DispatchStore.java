@@ -7,16 +7,16 @@ import io.flowcluster.server.scheduler.Candidate;
 import io.flowcluster.server.scheduler.Dispatch;
 import jakarta.inject.Singleton;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** The scheduler's view of the database: runnable steps, node capacity, and dispatching. */
 @Singleton
@@ -28,26 +28,28 @@ public class DispatchStore {
         this.jdbi = jdbi;
     }
 
-    /** Steps DISPATCHED or RUNNING per node that hold a slot (a running wait or fanout step holds none). */
-    public Map<String, Integer> activeStepsByNode() {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        select node, count(*) as active from step
-                        where state in ('DISPATCHED', 'RUNNING')
-                          and (state = 'DISPATCHED' or kind <> all(:slotless))
-                        group by node""")
+    /** The steps dispatched or running: slots held per node, and their jobs. One read per pass. */
+    public ActiveSteps activeSteps() {
+        record Active(UUID job, String node, boolean holdsSlot) {
+        }
+        List<Active> steps = jdbi.withHandle(h -> h.createQuery("""
+                        select job_id, node, state = 'DISPATCHED' or kind <> all(:slotless) as holds_slot from step
+                        where state in ('DISPATCHED', 'RUNNING')""")
                 .bind("slotless", StepKind.SLOTLESS.stream().map(StepKind::wireName).toArray(String[]::new))
-                .reduceRows(new HashMap<String, Integer>(), (map, row) -> {
-                    map.put(row.getColumn("node", String.class), row.getColumn("active", Integer.class));
-                    return map;
-                }));
+                .map((rs, ctx) -> new Active(rs.getObject("job_id", UUID.class), rs.getString("node"), rs.getBoolean("holds_slot")))
+                .list());
+        Map<String, Integer> slots = new HashMap<>();
+        steps.stream().filter(Active::holdsSlot).forEach(a -> slots.merge(a.node(), 1, Integer::sum));
+        return new ActiveSteps(slots, steps.stream().map(Active::job).collect(Collectors.toSet()));
     }
 
-    /** READY steps whose backoff has passed, in dispatch order: priority, submission, step order. */
-    public List<Candidate> readyCandidates(int limit) {
+    /**
+     * READY steps whose backoff has passed, in dispatch order: priority, submission, step
+     * order; {@code activeJobs} tells which of their jobs have a step dispatched or running.
+     */
+    public List<Candidate> readyCandidates(int limit, Set<UUID> activeJobs) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select s.job_id, s.idx, j.owner_node,
-                            exists (select 1 from step a where a.job_id = s.job_id
-                                    and a.state in ('DISPATCHED', 'RUNNING')) as job_active,
                             j.distribution = 'DISTRIBUTED' and s.kind = any(:spreadable) as spreadable
                         from step s join job j on j.id = s.job_id
                         where s.state = 'READY' and (s.not_before is null or s.not_before <= now())
@@ -55,8 +57,11 @@ public class DispatchStore {
                         limit :limit""")
                 .bind("limit", limit)
                 .bind("spreadable", StepKind.SPREADABLE.stream().map(StepKind::wireName).toArray(String[]::new))
-                .map((rs, ctx) -> new Candidate(rs.getObject("job_id", UUID.class), rs.getInt("idx"),
-                        rs.getString("owner_node"), rs.getBoolean("job_active"), rs.getBoolean("spreadable")))
+                .map((rs, ctx) -> {
+                    UUID job = rs.getObject("job_id", UUID.class);
+                    return new Candidate(job, rs.getInt("idx"), rs.getString("owner_node"), activeJobs.contains(job),
+                            rs.getBoolean("spreadable"));
+                })
                 .list());
     }
 
@@ -86,18 +91,25 @@ public class DispatchStore {
         return jdbi.inTransaction(h -> {
             Fencing.check(h, scheduler, epoch);
             JobLocks.lockAll(h, plan.stream().map(Dispatch::jobId).collect(Collectors.toCollection(TreeSet::new)));
-            PreparedBatch owners = h.prepareBatch("""
-                    update job set owner_node = :node, owner_epoch = :epoch
-                    where id = :job and owner_node is distinct from :node""");
-            PreparedBatch steps = h.prepareBatch("""
-                    update step set state = 'DISPATCHED', node = :node, dispatched_epoch = :epoch, dispatched_at = now()
-                    where job_id = :job and idx = :idx and state = 'READY'""");
-            for (Dispatch d : plan) {
-                owners.bind("node", d.owner()).bind("job", d.jobId()).bind("epoch", epoch).add();
-                steps.bind("node", d.node()).bind("job", d.jobId()).bind("idx", d.index()).bind("epoch", epoch).add();
-            }
-            owners.execute();
-            int moved = Arrays.stream(steps.execute()).sum();
+            Map<UUID, String> owners = plan.stream()
+                    .collect(Collectors.toMap(Dispatch::jobId, Dispatch::owner, (a, b) -> a, LinkedHashMap::new));
+            h.createUpdate("""
+                    update job j set owner_node = o.owner, owner_epoch = :epoch
+                    from unnest(cast(:jobs as uuid[]), cast(:owners as text[])) as o(id, owner)
+                    where j.id = o.id and j.owner_node is distinct from o.owner""")
+                    .bind("jobs", owners.keySet().toArray(UUID[]::new))
+                    .bind("owners", owners.values().toArray(String[]::new))
+                    .bind("epoch", epoch)
+                    .execute();
+            int moved = h.createUpdate("""
+                    update step s set state = 'DISPATCHED', node = d.node, dispatched_epoch = :epoch, dispatched_at = now()
+                    from unnest(cast(:jobs as uuid[]), cast(:idx as int[]), cast(:nodes as text[])) as d(job_id, idx, node)
+                    where s.job_id = d.job_id and s.idx = d.idx and s.state = 'READY'""")
+                    .bind("jobs", plan.stream().map(Dispatch::jobId).toArray(UUID[]::new))
+                    .bind("idx", plan.stream().map(Dispatch::index).toArray(Integer[]::new))
+                    .bind("nodes", plan.stream().map(Dispatch::node).toArray(String[]::new))
+                    .bind("epoch", epoch)
+                    .execute();
             for (String node : plan.stream().map(Dispatch::node).collect(Collectors.toCollection(TreeSet::new))) {
                 Notifications.send(h, Channel.WORKER, node);
             }

@@ -9,12 +9,14 @@ import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -53,17 +55,20 @@ public class ExecutionStore {
      */
     public List<Claim> claim(String node, int max) {
         return jdbi.inTransaction(h -> {
-            List<UUID> jobs = h.createQuery("""
-                            select distinct job_id from (
+            // lock order: job rows first (see JobLocks)
+            UUID[] jobs = h.createQuery("""
+                            select id from job where id in (
                                 select job_id from step where node = :node and state = 'DISPATCHED'
-                                order by job_priority desc, job_seq, idx limit :max) d""")
+                                order by job_priority desc, job_seq, idx limit :max)
+                            order by id for update""")
                     .bind("node", node).bind("max", max)
-                    .mapTo(UUID.class).list();
-            if (jobs.isEmpty()) {
+                    .mapTo(UUID.class).list().toArray(UUID[]::new);
+            if (jobs.length == 0) {
                 return List.of();
             }
-            JobLocks.lockAll(h, new TreeSet<>(jobs));
-            List<Claim> claims = h.createQuery("""
+            // one statement: the steps turn RUNNING, their jobs RUNNING if PENDING, and attempt
+            // rows are numbered in claim order, most urgent first
+            return h.createQuery("""
                             with picked as (
                                 select job_id, idx from step
                                 where node = :node and state = 'DISPATCHED' and job_id = any(:jobs)
@@ -72,10 +77,18 @@ public class ExecutionStore {
                                 update step s set state = 'RUNNING', attempt = s.attempt + 1, started_at = now(),
                                     finished_at = null, exit_code = null, message = null
                                 from picked where s.job_id = picked.job_id and s.idx = picked.idx
-                                returning s.job_id, s.idx, s.attempt, s.spec, s.job_priority, s.job_seq)
-                            select c.*, j.name, j.parameters, j.submitted_at, j.distribution
-                            from claimed c join job j on j.id = c.job_id""")
-                    .bind("node", node).bind("max", max).bind("jobs", jobs.toArray(UUID[]::new))
+                                returning s.job_id, s.idx, s.attempt, s.spec, s.job_priority, s.job_seq),
+                            started as (
+                                update job set state = 'RUNNING', started_at = now()
+                                where id = any(:jobs) and state = 'PENDING' returning id),
+                            attempts as (
+                                insert into step_attempt (job_id, idx, attempt, node)
+                                select job_id, idx, attempt, :node from claimed order by job_priority desc, job_seq, idx)
+                            select c.*, j.name, j.parameters, j.submitted_at, j.distribution,
+                                started.id is not null and c.idx = min(c.idx) over (partition by c.job_id) as starts_job
+                            from claimed c join job j on j.id = c.job_id left join started on started.id = c.job_id
+                            order by c.job_priority desc, c.job_seq, c.idx""")
+                    .bind("node", node).bind("max", max).bind("jobs", jobs)
                     .map((rs, ctx) -> new Claim(
                             rs.getObject("job_id", UUID.class),
                             rs.getString("name"),
@@ -87,72 +100,79 @@ public class ExecutionStore {
                             rs.getLong("job_seq"),
                             JobStore.instant(rs, "submitted_at"),
                             DistributionMode.valueOf(rs.getString("distribution")),
-                            false))
-                    .list()
-                    .stream()
-                    .sorted(Comparator.comparingInt(Claim::priority).reversed()
-                            .thenComparingLong(Claim::jobSeq).thenComparingInt(Claim::index))
-                    .toList();
-            Set<UUID> started = new HashSet<>(h.createQuery("""
-                            update job set state = 'RUNNING', started_at = now()
-                            where id = any(:ids) and state = 'PENDING' returning id""")
-                    .bind("ids", jobs.toArray(UUID[]::new))
-                    .mapTo(UUID.class).list());
-            // attempt rows are numbered in claim order, most urgent first
-            PreparedBatch attempts = h.prepareBatch(
-                    "insert into step_attempt (job_id, idx, attempt, node) values (:job, :idx, :attempt, :node)");
-            for (Claim c : claims) {
-                attempts.bind("job", c.jobId()).bind("idx", c.index()).bind("attempt", c.attempt())
-                        .bind("node", node).add();
-            }
-            attempts.execute();
-            return claims.stream().map(c -> started.remove(c.jobId()) ? c.withStartsJob() : c).toList();
+                            rs.getBoolean("starts_job")))
+                    .list();
         });
     }
 
     /**
-     * Records how an attempt ended and what follows for the job: a retry after backoff, the
-     * dependents that become ready, the dependents skipped after a final failure, the job's end.
+     * Records how attempts ended and what follows for their jobs, all in one transaction:
+     * a retry after backoff, the dependents that become ready, the dependents skipped after a
+     * final failure, the job's end. One completion per attempt end, in the same order.
      */
-    public Completion complete(UUID jobId, int index, int attempt, AttemptResult result) {
+    public List<Completion> complete(List<AttemptEnd> ends) {
+        if (ends.isEmpty()) {
+            return List.of();
+        }
         return jdbi.inTransaction(h -> {
-            JobStore.lockJob(h, jobId);
+            Set<UUID> jobIds = ends.stream().map(AttemptEnd::jobId).collect(Collectors.toCollection(TreeSet::new));
+            JobLocks.lockAll(h, jobIds);
             h.createUpdate("""
-                    update step_attempt set outcome = :outcome, exit_code = :exit, message = :message, finished_at = now()
-                    where job_id = :job and idx = :idx and attempt = :attempt and outcome is null""")
-                    .bind("outcome", result.outcome().name()).bind("exit", result.exitCode())
-                    .bind("message", result.message())
-                    .bind("job", jobId).bind("idx", index).bind("attempt", attempt)
+                    update step_attempt a set outcome = e.outcome, exit_code = e.exit, message = e.message, finished_at = now()
+                    from unnest(cast(:jobs as uuid[]), cast(:idx as int[]), cast(:attempts as int[]), cast(:outcomes as text[]),
+                                cast(:exits as int[]), cast(:messages as text[])) as e(job_id, idx, attempt, outcome, exit, message)
+                    where a.job_id = e.job_id and a.idx = e.idx and a.attempt = e.attempt and a.outcome is null""")
+                    .bind("jobs", ends.stream().map(AttemptEnd::jobId).toArray(UUID[]::new))
+                    .bind("idx", ends.stream().map(AttemptEnd::index).toArray(Integer[]::new))
+                    .bind("attempts", ends.stream().map(AttemptEnd::attempt).toArray(Integer[]::new))
+                    .bind("outcomes", ends.stream().map(e -> e.result().outcome().name()).toArray(String[]::new))
+                    .bind("exits", ends.stream().map(e -> e.result().exitCode()).toArray(Integer[]::new))
+                    .bind("messages", ends.stream().map(e -> e.result().message()).toArray(String[]::new))
                     .execute();
-            JobSteps steps = JobSteps.load(h, jobId);
-            if (steps.states[index] != StepState.RUNNING || steps.attempts[index] != attempt) {
-                return Completion.fencedOff();
+            Map<UUID, JobSteps> jobs = JobSteps.loadAll(h, jobIds);
+            List<Completion> completions = ends.stream().map(e -> complete(jobs.get(e.jobId()), e)).toList();
+            StepChanges.write(h, jobs.values());
+            List<JobSteps> finished = jobs.values().stream().filter(j -> j.finished.isPresent()).toList();
+            if (!finished.isEmpty()) {
+                h.createUpdate("""
+                        update job j set state = f.state, finished_at = now()
+                        from unnest(cast(:ids as uuid[]), cast(:states as text[])) as f(id, state) where j.id = f.id""")
+                        .bind("ids", finished.stream().map(j -> j.jobId).toArray(UUID[]::new))
+                        .bind("states", finished.stream().map(j -> j.finished.get().name()).toArray(String[]::new))
+                        .execute();
             }
-            if (result.succeeded()) {
-                steps.set(h, index, StepState.SUCCEEDED, result.exitCode(), result.message());
-                for (int ready : steps.graph.readyAfterSuccess(index, steps.states)) {
-                    steps.set(h, ready, StepState.READY, null, null);
-                }
-            } else {
-                int failures = steps.failures[index] + 1;
-                RetryPolicy policy = json.stepSpec(steps.specs[index]).retryPolicy();
-                if (policy.allowsRetryAfter(failures)) {
-                    steps.retry(h, index, failures, policy.delayAfter(failures), result);
-                } else {
-                    steps.fail(h, index, failures, result);
-                    String why = "skipped: step '" + steps.names[index] + "' failed";
-                    for (int skipped : steps.graph.skippedAfterFailure(index, steps.states)) {
-                        steps.set(h, skipped, StepState.SKIPPED, null, why);
-                    }
-                }
-            }
-            Optional<JobState> finished = JobGraph.outcome(steps.states);
-            finished.ifPresent(state -> h.createUpdate(
-                            "update job set state = :state, finished_at = now() where id = :id")
-                    .bind("state", state.name()).bind("id", jobId).execute());
-            Notifications.send(h, Channel.SCHEDULER, jobId.toString());
-            return new Completion(false, finished);
+            Notifications.send(h, Channel.SCHEDULER, ends.get(0).jobId().toString());
+            return completions;
         });
+    }
+
+    /** Applies one attempt's end to its job's steps in memory; {@link StepChanges#write} stores them. */
+    private Completion complete(JobSteps steps, AttemptEnd end) {
+        int index = end.index();
+        AttemptResult result = end.result();
+        if (steps.states[index] != StepState.RUNNING || steps.attempts[index] != end.attempt()) {
+            return Completion.fencedOff();
+        }
+        if (result.succeeded()) {
+            steps.set(index, StepState.SUCCEEDED, result.exitCode(), result.message());
+            for (int ready : steps.graph.readyAfterSuccess(index, steps.states)) {
+                steps.set(ready, StepState.READY, null, null);
+            }
+        } else {
+            int failures = steps.failures[index] + 1;
+            RetryPolicy policy = json.stepSpec(steps.specs[index]).retryPolicy();
+            if (policy.allowsRetryAfter(failures)) {
+                steps.retry(index, failures, policy.delayAfter(failures), result);
+            } else {
+                steps.fail(index, failures, result);
+                String why = "skipped: step '" + steps.names[index] + "' failed";
+                for (int skipped : steps.graph.skippedAfterFailure(index, steps.states)) {
+                    steps.set(skipped, StepState.SKIPPED, null, why);
+                }
+            }
+        }
+        steps.finished = JobGraph.outcome(steps.states);
+        return new Completion(false, steps.finished);
     }
 
     /**
@@ -258,7 +278,7 @@ public class ExecutionStore {
                 .bind("ids", jobIds.toArray(UUID[]::new)).mapTo(UUID.class).list());
     }
 
-    /** The steps of one job, loaded under its lock, with the updates a completion makes. */
+    /** The steps of one job, loaded under its lock, with the changes completions make to them. */
     private static final class JobSteps {
         final UUID jobId;
         final String[] names;
@@ -267,6 +287,9 @@ public class ExecutionStore {
         final int[] attempts;
         final int[] failures;
         final JobGraph graph;
+        /** Changed steps by index, each with its new row values. */
+        final Map<Integer, StepChange> changes = new TreeMap<>();
+        Optional<JobState> finished = Optional.empty();
 
         private JobSteps(UUID jobId, List<Map<String, Object>> rows) {
             int n = rows.size();
@@ -289,41 +312,34 @@ public class ExecutionStore {
             graph = new JobGraph(deps);
         }
 
-        static JobSteps load(Handle h, UUID jobId) {
-            return new JobSteps(jobId, h.createQuery("""
-                            select idx, name, spec::text as spec, state, attempt, failures, depends_on
-                            from step where job_id = :job order by idx""")
-                    .bind("job", jobId).mapToMap().list());
+        /** The steps of these jobs, each job's in index order. */
+        static Map<UUID, JobSteps> loadAll(Handle h, Set<UUID> jobIds) {
+            Map<UUID, List<Map<String, Object>>> rows = h.createQuery("""
+                            select job_id, idx, name, spec::text as spec, state, attempt, failures, depends_on
+                            from step where job_id = any(:jobs) order by job_id, idx""")
+                    .bind("jobs", jobIds.toArray(UUID[]::new))
+                    .mapToMap().stream()
+                    .collect(Collectors.groupingBy(row -> (UUID) row.get("job_id"), LinkedHashMap::new, Collectors.toList()));
+            Map<UUID, JobSteps> jobs = new LinkedHashMap<>();
+            rows.forEach((id, list) -> jobs.put(id, new JobSteps(id, list)));
+            return jobs;
         }
 
-        void set(Handle h, int index, StepState state, Integer exitCode, String message) {
+        void set(int index, StepState state, Integer exitCode, String message) {
             states[index] = state;
-            h.createUpdate("""
-                    update step set state = :state, exit_code = :exit, message = :message,
-                        finished_at = case when :terminal then now() end
-                    where job_id = :job and idx = :idx""")
-                    .bind("state", state.name()).bind("exit", exitCode).bind("message", message)
-                    .bind("terminal", state.isTerminal()).bind("job", jobId).bind("idx", index)
-                    .execute();
+            changes.put(index, new StepChange(state, exitCode, message, failures[index], null));
         }
 
-        void retry(Handle h, int index, int failureCount, Duration delay, AttemptResult result) {
+        void retry(int index, int failureCount, Duration delay, AttemptResult result) {
             states[index] = StepState.READY;
-            h.createUpdate("""
-                    update step set state = 'READY', failures = :failures, exit_code = :exit,
-                        not_before = now() + make_interval(secs => :delay), message = :message
-                    where job_id = :job and idx = :idx""")
-                    .bind("failures", failureCount).bind("exit", result.exitCode())
-                    .bind("delay", delay.toMillis() / 1000.0)
-                    .bind("message", "attempt " + attempts[index] + " " + describe(result) + "; retrying in " + delay.toMillis() + "ms")
-                    .bind("job", jobId).bind("idx", index)
-                    .execute();
+            failures[index] = failureCount;
+            String message = "attempt " + attempts[index] + " " + describe(result) + "; retrying in " + delay.toMillis() + "ms";
+            changes.put(index, new StepChange(StepState.READY, result.exitCode(), message, failureCount, delay));
         }
 
-        void fail(Handle h, int index, int failureCount, AttemptResult result) {
-            set(h, index, StepState.FAILED, result.exitCode(), describe(result));
-            h.createUpdate("update step set failures = :failures where job_id = :job and idx = :idx")
-                    .bind("failures", failureCount).bind("job", jobId).bind("idx", index).execute();
+        void fail(int index, int failureCount, AttemptResult result) {
+            failures[index] = failureCount;
+            set(index, StepState.FAILED, result.exitCode(), describe(result));
         }
 
         private static String describe(AttemptResult result) {
@@ -338,6 +354,53 @@ public class ExecutionStore {
             } catch (java.sql.SQLException e) {
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /** A step's new values; {@code backoff} (a retry) sets when it may run again. */
+    private record StepChange(StepState state, Integer exitCode, String message, int failures, Duration backoff) {
+    }
+
+    /** Writes the changed steps of many jobs in one statement. */
+    private static final class StepChanges {
+
+        private StepChanges() {
+        }
+
+        static void write(Handle h, Collection<JobSteps> jobs) {
+            List<UUID> ids = new ArrayList<>();
+            List<Integer> indexes = new ArrayList<>();
+            List<StepChange> changes = new ArrayList<>();
+            for (JobSteps job : jobs) {
+                job.changes.forEach((index, change) -> {
+                    ids.add(job.jobId);
+                    indexes.add(index);
+                    changes.add(change);
+                });
+            }
+            if (changes.isEmpty()) {
+                return;
+            }
+            h.createUpdate("""
+                    update step s set state = c.state, exit_code = c.exit, message = c.message, failures = c.failures,
+                        not_before = case when c.backoff is null then s.not_before
+                                          else now() + make_interval(secs => c.backoff) end,
+                        finished_at = case when c.terminal then now() end
+                    from unnest(cast(:jobs as uuid[]), cast(:idx as int[]), cast(:states as text[]), cast(:exits as int[]),
+                                cast(:messages as text[]), cast(:failures as int[]), cast(:backoffs as float8[]),
+                                cast(:terminal as boolean[]))
+                        as c(job_id, idx, state, exit, message, failures, backoff, terminal)
+                    where s.job_id = c.job_id and s.idx = c.idx""")
+                    .bind("jobs", ids.toArray(UUID[]::new))
+                    .bind("idx", indexes.toArray(Integer[]::new))
+                    .bind("states", changes.stream().map(c -> c.state().name()).toArray(String[]::new))
+                    .bind("exits", changes.stream().map(StepChange::exitCode).toArray(Integer[]::new))
+                    .bind("messages", changes.stream().map(StepChange::message).toArray(String[]::new))
+                    .bind("failures", changes.stream().map(StepChange::failures).toArray(Integer[]::new))
+                    .bind("backoffs", changes.stream()
+                            .map(c -> c.backoff() == null ? null : c.backoff().toMillis() / 1000.0).toArray(Double[]::new))
+                    .bind("terminal", changes.stream().map(c -> c.state().isTerminal()).toArray(Boolean[]::new))
+                    .execute();
         }
     }
 }

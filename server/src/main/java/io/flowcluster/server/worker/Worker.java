@@ -8,6 +8,7 @@ import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
 import io.flowcluster.server.notify.Threads;
 import io.flowcluster.server.notify.WakeupLoop;
+import io.flowcluster.server.store.AttemptEnd;
 import io.flowcluster.server.store.AttemptResult;
 import io.flowcluster.server.store.AttemptResult.Outcome;
 import io.flowcluster.server.store.Claim;
@@ -59,6 +60,7 @@ public class Worker {
     private final Notifications notifications;
     private final FlowMetrics metrics;
     private final WakeupLoop claimer;
+    private final CompletionQueue completions;
     private final Map<String, Execution> running = new ConcurrentHashMap<>();
     private final AtomicInteger freeSlots;
     private final ExecutorService steps;
@@ -82,6 +84,7 @@ public class Worker {
         int poolSize = config.worker().taskPoolSize();
         this.freeSlots = new AtomicInteger(poolSize);
         this.steps = Executors.newFixedThreadPool(poolSize, Threads.daemonFactory("flow-step"));
+        this.completions = new CompletionQueue(store);
         this.claimer = new WakeupLoop("flow-worker", this::claim, config.worker().pollInterval());
     }
 
@@ -222,8 +225,8 @@ public class Worker {
                 return; // its attempt is LOST; the next one runs wherever the scheduler says
             }
             // the result is known and must not be lost, unless this node hands the attempt back meanwhile
-            Optional<Completion> recorded = OutageRetry.retry("Recording the end of the step",
-                    () -> store.complete(claim.jobId(), claim.index(), claim.attempt(), result),
+            AttemptEnd end = new AttemptEnd(claim.jobId(), claim.index(), claim.attempt(), result);
+            Optional<Completion> recorded = OutageRetry.retry("Recording the end of the step", () -> completions.record(end),
                     () -> execution.stopReason() == Execution.StopReason.HANDED_BACK);
             if (recorded.isEmpty()) {
                 return; // handed back while the database was away: the attempt runs again

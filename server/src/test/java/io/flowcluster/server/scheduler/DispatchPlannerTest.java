@@ -75,4 +75,56 @@ class DispatchPlannerTest {
     private static Candidate spreadable(UUID job, int index) {
         return new Candidate(job, index, "n1", false, true);
     }
+
+    @Test
+    void aPassReadsOnlyAsDeepAsTheFreeSlotsNeed() {
+        List<Candidate> queue = queue(1000, i -> "n1");
+        List<Integer> reads = new ArrayList<>();
+        DispatchPlanner.Pass pass = DispatchPlanner.planFromHead(headOf(queue, reads), 500, Map.of("n1", 20), Candidate::owner, false);
+        assertThat(pass.plan()).hasSize(20);
+        assertThat(reads).containsExactly(40);
+        assertThat(pass.moreWaiting()).isTrue();
+    }
+
+    @Test
+    void aPassReadsDeeperWhileTheHeadBelongsToBusyOwnersAndAsksEachJobsOwnerOnce() {
+        List<Candidate> queue = queue(300, i -> i < 100 ? "busy" : "idle");
+        List<Integer> reads = new ArrayList<>();
+        List<UUID> asked = new ArrayList<>();
+        DispatchPlanner.Pass pass = DispatchPlanner.planFromHead(headOf(queue, reads), 500, Map.of("busy", 0, "idle", 2), c -> {
+            asked.add(c.jobId());
+            return c.owner();
+        }, false);
+        assertThat(pass.plan()).extracting(Dispatch::node).containsExactly("idle", "idle");
+        assertThat(pass.plan()).extracting(Dispatch::jobId).containsExactly(queue.get(100).jobId(), queue.get(101).jobId());
+        assertThat(reads).containsExactly(16, 64, 256);
+        assertThat(asked).doesNotHaveDuplicates().hasSize(102);
+        assertThat(pass.moreWaiting()).as("256 of 300 read").isTrue();
+    }
+
+    @Test
+    void aShortQueueIsReadOnce() {
+        List<Candidate> queue = queue(5, i -> "busy");
+        List<Integer> reads = new ArrayList<>();
+        DispatchPlanner.Pass pass = DispatchPlanner.planFromHead(headOf(queue, reads), 500, Map.of("busy", 0, "idle", 4), Candidate::owner, false);
+        assertThat(pass.plan()).isEmpty();
+        assertThat(reads).containsExactly(16);
+        assertThat(pass.moreWaiting()).isFalse();
+    }
+
+    /** Reads the head of the queue, and notes how deep. */
+    private static java.util.function.IntFunction<List<Candidate>> headOf(List<Candidate> queue, List<Integer> reads) {
+        return n -> {
+            reads.add(n);
+            return queue.subList(0, Math.min(n, queue.size()));
+        };
+    }
+
+    private static List<Candidate> queue(int size, java.util.function.IntFunction<String> owner) {
+        List<Candidate> queue = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            queue.add(step(new UUID(1, i), 0, owner.apply(i)));
+        }
+        return queue;
+    }
 }

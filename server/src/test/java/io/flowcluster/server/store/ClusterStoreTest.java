@@ -3,8 +3,6 @@ package io.flowcluster.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flowcluster.server.TestDatabase;
 import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.JobSpec;
 import io.flowcluster.server.job.StepSpec;
@@ -15,48 +13,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The lease, fencing (invariant 2) and the hand-over of a silent node (invariant 3), on a
  * real PostgreSQL with no server running, so that the test plays every node itself.
  */
-class ClusterStoreTest {
+class ClusterStoreTest extends Stores {
 
     private static final Duration SHORT = Duration.ofMillis(300);
     private static final Duration LONG = Duration.ofSeconds(30);
-
-    private static TestDatabase db;
-    private static Jdbi jdbi;
-    private static ClusterStore cluster;
-    private static DispatchStore dispatch;
-    private static ExecutionStore execution;
-    private static JobStore jobs;
-
-    @BeforeAll
-    static void database() {
-        db = new TestDatabase();
-        jdbi = db.jdbi();
-        JsonColumns json = new JsonColumns(new ObjectMapper());
-        cluster = new ClusterStore(jdbi);
-        dispatch = new DispatchStore(jdbi);
-        execution = new ExecutionStore(jdbi, json);
-        jobs = new JobStore(jdbi, json);
-    }
-
-    @AfterAll
-    static void stop() {
-        db.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        jdbi.useHandle(h -> h.execute("truncate job, node cascade; update scheduler_lease set holder = null, epoch = 0, expires_at = null"));
-    }
 
     @Test
     void renewingKeepsTheEpochAndEveryTakeoverIncrementsIt() throws Exception {

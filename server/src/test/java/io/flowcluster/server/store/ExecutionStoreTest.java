@@ -1,0 +1,123 @@
+package io.flowcluster.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowcluster.server.job.DistributionMode;
+import io.flowcluster.server.job.JobSpec;
+import io.flowcluster.server.job.JobState;
+import io.flowcluster.server.job.RetrySpec;
+import io.flowcluster.server.job.StepSpec;
+import io.flowcluster.server.scheduler.Dispatch;
+import io.flowcluster.server.store.AttemptResult.Outcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Claiming and recording attempt ends in groups, on a real PostgreSQL: one transaction for
+ * many ends must give every job the same outcome as recording the ends one by one.
+ */
+class ExecutionStoreTest extends Stores {
+
+    private static final AttemptResult OK = new AttemptResult(Outcome.SUCCEEDED, 0, null);
+    private static final AttemptResult FAILED = new AttemptResult(Outcome.FAILED, 3, "exit code 3");
+
+    private long epoch;
+
+    @BeforeEach
+    void holdLeaseAndRegister() {
+        epoch = cluster.holdLease("sched", Duration.ofSeconds(30)).orElseThrow();
+        execution.register("n", UUID.randomUUID(), 8);
+    }
+
+    @Test
+    void oneGroupOfEndsAdvancesEveryJobAsSingleEndsWould() {
+        UUID diamond = submit("diamond", step("a"), step("b"), step("c", "a", "b"));
+        UUID single = submit("single", step("only"));
+        UUID retried = submit("retried", step("flaky", new RetrySpec(1, "2m", null, null)));
+        UUID doomed = submit("doomed", step("broken"), step("after", "broken"));
+        dispatch(diamond, 0, diamond, 1, single, 0, retried, 0, doomed, 0);
+        List<Claim> claims = execution.claim("n", 8);
+        assertThat(claims).hasSize(5);
+        assertThat(claims.stream().filter(Claim::startsJob).map(Claim::jobId))
+                .as("each job starts once, on its first claimed step").containsExactlyInAnyOrder(diamond, single, retried, doomed);
+
+        List<Completion> completions = execution.complete(List.of(
+                new AttemptEnd(diamond, 0, 1, OK),
+                new AttemptEnd(single, 0, 1, OK),
+                new AttemptEnd(diamond, 1, 1, OK),
+                new AttemptEnd(retried, 0, 1, FAILED),
+                new AttemptEnd(doomed, 0, 1, FAILED),
+                new AttemptEnd(single, 0, 7, OK)));
+
+        assertThat(completions).extracting(Completion::fenced).containsExactly(false, false, false, false, false, true);
+        assertThat(completions).extracting(Completion::jobFinished).containsExactly(Optional.empty(),
+                Optional.of(JobState.SUCCEEDED), Optional.empty(), Optional.empty(), Optional.of(JobState.FAILED), Optional.empty());
+        assertThat(states(diamond)).as("both parents done in one group: the child is ready")
+                .containsExactly("SUCCEEDED", "SUCCEEDED", "READY");
+        assertThat(states(single)).containsExactly("SUCCEEDED");
+        assertThat(states(retried)).containsExactly("READY");
+        assertThat(value("select failures from step where job_id = :j", retried, Integer.class)).isEqualTo(1);
+        assertThat(value("select not_before > now() + interval '1 minute' from step where job_id = :j", retried, Boolean.class))
+                .as("waits out its backoff").isTrue();
+        assertThat(states(doomed)).containsExactly("FAILED", "SKIPPED");
+        assertThat(value("select state from job where id = :j", doomed, String.class)).isEqualTo("FAILED");
+        assertThat(value("select finished_at is not null from job where id = :j", single, Boolean.class)).isTrue();
+        assertThat(attemptOutcomes()).containsEntry(diamond + "/0", "SUCCEEDED").containsEntry(retried + "/0", "FAILED")
+                .hasSize(5);
+    }
+
+    @Test
+    void attemptsAreNumberedInClaimOrderMostUrgentFirst() {
+        UUID later = submit("later", step("x"));
+        UUID earlier = submit("earlier", step("y"));
+        jdbi.useHandle(h -> h.execute("update step set job_priority = 5 where job_id = ?", earlier));
+        dispatch(later, 0, earlier, 0);
+
+        assertThat(execution.claim("n", 8)).extracting(Claim::jobId).containsExactly(earlier, later);
+        List<UUID> attempts = jdbi.withHandle(h -> h.createQuery("select job_id from step_attempt order by id")
+                .mapTo(UUID.class).list());
+        assertThat(attempts).containsExactly(earlier, later);
+    }
+
+    private void dispatch(Object... jobAndIndex) {
+        List<Dispatch> plan = new java.util.ArrayList<>();
+        for (int i = 0; i < jobAndIndex.length; i += 2) {
+            plan.add(new Dispatch((UUID) jobAndIndex[i], (Integer) jobAndIndex[i + 1], "n", "n"));
+        }
+        assertThat(dispatch.dispatch(plan, "sched", epoch)).isEqualTo(plan.size());
+    }
+
+    private static StepSpec step(String name, String... dependsOn) {
+        return new StepSpec(name, "noop", null, null, null, null, null, null, List.of(dependsOn), null, null);
+    }
+
+    private static StepSpec step(String name, RetrySpec retries) {
+        return new StepSpec(name, "noop", null, null, null, null, null, retries, null, null, null);
+    }
+
+    private static UUID submit(String name, StepSpec... steps) {
+        return jobs.submit(new JobSpec(name, 0, null, null, List.of(steps), null), DistributionMode.LOCAL, Optional.empty(), name)
+                .jobId();
+    }
+
+    private static List<String> states(UUID job) {
+        return jdbi.withHandle(h -> h.createQuery("select state from step where job_id = :j order by idx").bind("j", job)
+                .mapTo(String.class).list());
+    }
+
+    private static <T> T value(String sql, UUID job, Class<T> type) {
+        return jdbi.withHandle(h -> h.createQuery(sql).bind("j", job).mapTo(type).one());
+    }
+
+    private static Map<String, String> attemptOutcomes() {
+        return jdbi.withHandle(h -> h.createQuery("select job_id || '/' || idx as step, outcome from step_attempt")
+                .mapToMap().list()).stream()
+                .collect(Collectors.toMap(r -> (String) r.get("step"), r -> (String) r.get("outcome")));
+    }
+}

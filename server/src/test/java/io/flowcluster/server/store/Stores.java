@@ -1,0 +1,43 @@
+package io.flowcluster.server.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowcluster.server.TestDatabase;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Tests of the stores on a real PostgreSQL with no server running, so that a test plays
+ * every node itself; each test starts with no jobs, no nodes and a free lease.
+ */
+abstract class Stores {
+
+    private static TestDatabase db;
+    static Jdbi jdbi;
+    static ClusterStore cluster;
+    static DispatchStore dispatch;
+    static ExecutionStore execution;
+    static JobStore jobs;
+
+    @BeforeAll
+    static void database() {
+        db = new TestDatabase();
+        jdbi = db.jdbi();
+        JsonColumns json = new JsonColumns(new ObjectMapper());
+        cluster = new ClusterStore(jdbi);
+        dispatch = new DispatchStore(jdbi);
+        execution = new ExecutionStore(jdbi, json);
+        jobs = new JobStore(jdbi, json);
+    }
+
+    @AfterAll
+    static void stop() {
+        db.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        jdbi.useHandle(h -> h.execute("truncate job, node cascade; update scheduler_lease set holder = null, epoch = 0, expires_at = null"));
+    }
+}
