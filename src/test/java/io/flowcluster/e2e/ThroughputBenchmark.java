@@ -51,13 +51,18 @@ class ThroughputBenchmark {
         Map<String, String> settings = new java.util.HashMap<>(Map.of("FLOW_WORKER_TASK_POOL_SIZE", Integer.toString(THREADS),
                 "QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "16"));
         // to profile the nodes: -Dbench.node-options="-XX:StartFlightRecording=filename=/tmp/node-%p.jfr,settings=profile"
-        Optional.ofNullable(System.getProperty("bench.node-options")).ifPresent(o -> settings.put("JAVA_TOOL_OPTIONS", o));
+        Optional<String> nodeOptions = Optional.ofNullable(System.getProperty("bench.node-options"));
+        nodeOptions.ifPresent(o -> settings.put("JAVA_TOOL_OPTIONS", o));
         try (TestCluster cluster = TestCluster.startDurable(dir, settings, nodes.toArray(String[]::new))) {
             round(cluster, nodes, WARM_UP, 0);
             flow = round(cluster, nodes, TASKS, WARM_UP);
             System.out.printf("FlowCluster: %d noop jobs at %.0f jobs/s%n", TASKS, flow);
-            for (String node : nodes) {
-                cluster.node(node).killHard(); // the database to db-scheduler alone
+            for (String node : nodes) { // the database to db-scheduler alone
+                if (nodeOptions.isPresent()) {
+                    cluster.node(node).terminate(Duration.ofSeconds(30)); // a profiler writes its file at exit
+                } else {
+                    cluster.node(node).killHard();
+                }
             }
             peer = dbScheduler(cluster.jdbcUrl());
         }
