@@ -131,7 +131,7 @@ public class ExecutionStore {
                     .execute();
             Map<UUID, JobSteps> jobs = JobSteps.loadAll(h, jobIds);
             List<Completion> completions = ends.stream().map(e -> complete(jobs.get(e.jobId()), e)).toList();
-            StepChanges.write(h, jobs.values());
+            JobSteps.writeChanges(h, jobs.values());
             List<JobSteps> finished = jobs.values().stream().filter(j -> j.finished.isPresent()).toList();
             if (!finished.isEmpty()) {
                 h.createUpdate("""
@@ -146,7 +146,7 @@ public class ExecutionStore {
         });
     }
 
-    /** Applies one attempt's end to its job's steps in memory; {@link StepChanges#write} stores them. */
+    /** Applies one attempt's end to its job's steps in memory; {@link JobSteps#writeChanges} stores them. */
     private Completion complete(JobSteps steps, AttemptEnd end) {
         int index = end.index();
         AttemptResult result = end.result();
@@ -342,32 +342,8 @@ public class ExecutionStore {
             set(index, StepState.FAILED, result.exitCode(), describe(result));
         }
 
-        private static String describe(AttemptResult result) {
-            return result.message() != null ? result.message()
-                    : result.outcome().name().toLowerCase().replace('_', ' ');
-        }
-
-        private static int[] toInts(Object sqlArray) {
-            try {
-                Integer[] values = (Integer[]) ((java.sql.Array) sqlArray).getArray();
-                return java.util.Arrays.stream(values).mapToInt(Integer::intValue).toArray();
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    /** A step's new values; {@code backoff} (a retry) sets when it may run again. */
-    private record StepChange(StepState state, Integer exitCode, String message, int failures, Duration backoff) {
-    }
-
-    /** Writes the changed steps of many jobs in one statement. */
-    private static final class StepChanges {
-
-        private StepChanges() {
-        }
-
-        static void write(Handle h, Collection<JobSteps> jobs) {
+        /** Writes the changed steps of many jobs in one statement. */
+        static void writeChanges(Handle h, Collection<JobSteps> jobs) {
             List<UUID> ids = new ArrayList<>();
             List<Integer> indexes = new ArrayList<>();
             List<StepChange> changes = new ArrayList<>();
@@ -402,5 +378,23 @@ public class ExecutionStore {
                     .bind("terminal", changes.stream().map(c -> c.state().isTerminal()).toArray(Boolean[]::new))
                     .execute();
         }
+
+        private static String describe(AttemptResult result) {
+            return result.message() != null ? result.message()
+                    : result.outcome().name().toLowerCase().replace('_', ' ');
+        }
+
+        private static int[] toInts(Object sqlArray) {
+            try {
+                Integer[] values = (Integer[]) ((java.sql.Array) sqlArray).getArray();
+                return java.util.Arrays.stream(values).mapToInt(Integer::intValue).toArray();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** A step's new values; {@code backoff} (a retry) sets when it may run again. */
+    private record StepChange(StepState state, Integer exitCode, String message, int failures, Duration backoff) {
     }
 }
