@@ -48,8 +48,9 @@ class ThroughputBenchmark {
         double flow;
         double peer;
         List<String> nodes = List.of("node-a", "node-b", "node-c");
+        // a queue of two steps per slot ahead, as db-scheduler's lock-and-fetch below picks up to 3x its threads
         Map<String, String> settings = new java.util.HashMap<>(Map.of("FLOW_WORKER_TASK_POOL_SIZE", Integer.toString(THREADS),
-                "QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "16"));
+                "FLOW_SCHEDULER_DISPATCH_AHEAD", "2", "QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "16"));
         // to profile the nodes: -Dbench.node-options="-XX:StartFlightRecording=filename=/tmp/node-%p.jfr,settings=profile"
         Optional<String> nodeOptions = Optional.ofNullable(System.getProperty("bench.node-options"));
         nodeOptions.ifPresent(o -> settings.put("JAVA_TOOL_OPTIONS", o));

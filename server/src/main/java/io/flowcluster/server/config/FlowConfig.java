@@ -106,6 +106,15 @@ public interface FlowConfig {
         /** Deepest look into the ready queue in one pass (it reads only as deep as the free slots need). */
         @WithDefault("500")
         int batchSize();
+
+        /**
+         * Steps per task slot a node may hold dispatched but not started, beyond its free slots:
+         * they start there as slots free, without waiting for a scheduler pass. 0 dispatches only
+         * into free slots, so that a step submitted later with a higher priority never waits
+         * behind one already queued on a node.
+         */
+        @WithDefault("0")
+        int dispatchAhead();
     }
 
     interface Worker {

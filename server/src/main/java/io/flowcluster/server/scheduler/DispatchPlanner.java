@@ -1,9 +1,11 @@
 package io.flowcluster.server.scheduler;
 
+import io.flowcluster.server.ring.AppliedRing.LiveMember;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
@@ -26,6 +28,23 @@ public final class DispatchPlanner {
     }
 
     private DispatchPlanner() {
+    }
+
+    /**
+     * What each eligible member can take in this pass: its task slots, plus {@code dispatchAhead}
+     * queued steps per slot, minus the steps it holds dispatched or running.
+     *
+     * @param busy slots held per node by dispatched or running steps
+     */
+    public static Map<String, Integer> freeSlots(List<LiveMember> live, Set<String> eligible, Map<String, Integer> busy,
+            int dispatchAhead) {
+        Map<String, Integer> free = new HashMap<>();
+        for (LiveMember m : live) {
+            if (eligible.contains(m.id())) {
+                free.put(m.id(), m.taskPoolSize() * (1 + dispatchAhead) - busy.getOrDefault(m.id(), 0));
+            }
+        }
+        return free;
     }
 
     /**

@@ -27,7 +27,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +37,8 @@ import org.jboss.logging.Logger;
 /**
  * The one scheduler of the cluster, on whichever node holds the lease: hands a silent
  * node's work over, gives jobs owners on the hash ring, and moves READY steps to DISPATCHED
- * on their job's owner, most urgent first, never more than the owner has free slots. Every
+ * on their job's owner, most urgent first, never more than the owner has free slots (and its
+ * {@code dispatch-ahead} queue). Every
  * write is fenced by the lease epoch. Woken by database notifications; polling is a safety net.
  */
 @Singleton
@@ -132,12 +132,8 @@ public class Scheduler {
         }
         publish(epoch, applied, desired, load, active.slotsByNode());
 
-        Map<String, Integer> free = new HashMap<>();
-        for (LiveMember m : live) {
-            if (eligible.contains(m.id())) {
-                free.put(m.id(), m.taskPoolSize() - active.slotsByNode().getOrDefault(m.id(), 0));
-            }
-        }
+        Map<String, Integer> free = DispatchPlanner.freeSlots(live, eligible, active.slotsByNode(),
+                config.scheduler().dispatchAhead());
         if (free.values().stream().noneMatch(f -> f > 0)) {
             return;
         }

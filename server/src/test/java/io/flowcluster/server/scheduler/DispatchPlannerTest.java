@@ -1,10 +1,13 @@
 package io.flowcluster.server.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
+import io.flowcluster.server.ring.AppliedRing.LiveMember;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +113,16 @@ class DispatchPlannerTest {
         assertThat(pass.plan()).isEmpty();
         assertThat(reads).containsExactly(16);
         assertThat(pass.moreWaiting()).isFalse();
+    }
+
+    @Test
+    void eachEligibleMemberTakesItsSlotsPlusItsQueueAheadMinusWhatItHolds() {
+        List<LiveMember> live = List.of(new LiveMember("a", 8, false), new LiveMember("b", 4, false),
+                new LiveMember("draining", 8, true));
+        Set<String> eligible = Set.of("a", "b");
+        assertThat(DispatchPlanner.freeSlots(live, eligible, Map.of("a", 3), 0)).containsOnly(entry("a", 5), entry("b", 4));
+        assertThat(DispatchPlanner.freeSlots(live, eligible, Map.of("a", 3, "b", 9), 2))
+                .containsOnly(entry("a", 21), entry("b", 3));
     }
 
     /** Reads the head of the queue, and notes how deep. */
