@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flowcluster.operator.crd.DistributionSpec;
 import io.flowcluster.operator.crd.FlowCluster;
 import io.flowcluster.operator.crd.FlowClusterSpec;
+import io.flowcluster.operator.crd.SchedulerSpec;
 import io.flowcluster.operator.desired.ServerSettings;
 import io.flowcluster.server.config.FlowConfig;
 import java.lang.reflect.Method;
@@ -29,6 +30,8 @@ class SettingsContractTest {
         fc.setSpec(new FlowClusterSpec());
         fc.getSpec().distribution = new DistributionSpec();
         fc.getSpec().distribution.mode = DistributionSpec.Mode.DISTRIBUTED;
+        fc.getSpec().scheduler = new SchedulerSpec();
+        fc.getSpec().scheduler.dispatchAhead = 2;
 
         Map<String, String> env = ServerSettings.of(fc);
         Set<String> known = new TreeSet<>();
@@ -36,7 +39,7 @@ class SettingsContractTest {
 
         assertThat(known).contains("FLOW_DISTRIBUTION_TASK_QUEUE_SIZE", "FLOW_WORKER_TASK_POOL_SIZE");
         assertThat(env.keySet()).isSubsetOf(known);
-        assertThat(env).containsEntry("FLOW_DISTRIBUTION_MODE", "DISTRIBUTED");
+        assertThat(env).containsEntry("FLOW_DISTRIBUTION_MODE", "DISTRIBUTED").containsEntry("FLOW_SCHEDULER_DISPATCH_AHEAD", "2");
     }
 
     /** Environment names of every setting of a config interface, its nested groups included. */

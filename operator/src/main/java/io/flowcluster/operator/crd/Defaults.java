@@ -12,6 +12,7 @@ public final class Defaults {
     public static final String IMAGE_PULL_POLICY = "IfNotPresent";
     public static final String LEASE_DURATION = "2s";
     public static final String RENEW_INTERVAL = "500ms";
+    public static final String DISPATCH_AHEAD = "0";
     public static final String VIRTUAL_NODES = "256";
     public static final String PLACEMENT = "bounded-load";
     public static final String LOAD_FACTOR = "1.25";

@@ -3,6 +3,7 @@ package io.flowcluster.operator.crd;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -17,4 +18,10 @@ public class SchedulerSpec {
     @Default(Defaults.RENEW_INTERVAL)
     @Pattern(Defaults.DURATION_PATTERN)
     public String renewInterval;
+
+    @JsonPropertyDescription("Steps per task slot a node may hold dispatched but not started; they start as slots free, without "
+            + "waiting for the scheduler (throughput for short steps). 0 keeps strict priority order.")
+    @Default(Defaults.DISPATCH_AHEAD)
+    @Min(0)
+    public Integer dispatchAhead;
 }

@@ -39,6 +39,7 @@ public final class ServerSettings {
         env.put("FLOW_CLUSTER_NAME", fc.getMetadata().getName());
         env.put("FLOW_SCHEDULER_LEASE_DURATION", orDefault(scheduler.leaseDuration, Defaults.LEASE_DURATION));
         env.put("FLOW_SCHEDULER_RENEW_INTERVAL", orDefault(scheduler.renewInterval, Defaults.RENEW_INTERVAL));
+        env.put("FLOW_SCHEDULER_DISPATCH_AHEAD", Integer.toString(orDefault(scheduler.dispatchAhead, Defaults.DISPATCH_AHEAD)));
         env.put("FLOW_RING_VIRTUAL_NODES", Integer.toString(orDefault(ring.virtualNodes, Defaults.VIRTUAL_NODES)));
         env.put("FLOW_PLACEMENT_STRATEGY", placement.strategy == null ? Defaults.PLACEMENT
                 : placement.strategy == PlacementSpec.Strategy.HASH ? "hash" : "bounded-load");
