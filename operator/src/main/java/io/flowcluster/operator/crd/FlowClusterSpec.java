@@ -33,7 +33,7 @@ public class FlowClusterSpec {
     @JsonPropertyDescription("CPU and memory of each server container.")
     public ResourceRequirements resources;
 
-    @JsonPropertyDescription("Scheduler lease timings.")
+    @JsonPropertyDescription("Scheduler lease timings, and how many steps a node may hold queued.")
     public SchedulerSpec scheduler;
 
     @JsonPropertyDescription("The consistent-hash ring.")
