@@ -38,8 +38,8 @@ import org.jboss.logging.Logger;
  * The one scheduler of the cluster, on whichever node holds the lease: hands a silent
  * node's work over, gives jobs owners on the hash ring, and moves READY steps to DISPATCHED
  * on their job's owner, most urgent first, never more than the owner has free slots (and its
- * {@code dispatch-ahead} queue). Every
- * write is fenced by the lease epoch. Woken by database notifications; polling is a safety net.
+ * {@code dispatch-ahead} queue). Every write is fenced by the lease epoch. Woken by database
+ * notifications; polling is a safety net.
  */
 @Singleton
 public class Scheduler {
