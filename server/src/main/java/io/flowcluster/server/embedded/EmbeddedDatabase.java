@@ -35,16 +35,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
         try {
             Files.createDirectories(dataDir.getParent());
             stopOrphan(dataDir);
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            EmbeddedPostgres.Builder builder = builder();
             if (port > 0) {
                 builder.setPort(port);
             }
             return new EmbeddedDatabase(builder
                     .setDataDirectory(dataDir.toFile())
                     .setCleanDataDirectory(false)
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    // the pool and the notification listener of every node share it
-                    .setServerConfig("max_connections", "300")
                     // zonky turns durability off for tests; data kept on a laptop needs it on
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
@@ -61,13 +58,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     public static EmbeddedDatabase startTemporary() {
         try {
-            return new EmbeddedDatabase(EmbeddedPostgres.builder()
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .setServerConfig("max_connections", "300")
-                    .start());
+            return new EmbeddedDatabase(builder().start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a temporary embedded PostgreSQL", e);
         }
+    }
+
+    private static EmbeddedPostgres.Builder builder() {
+        return EmbeddedPostgres.builder()
+                .setPGStartupWait(Duration.ofSeconds(60))
+                // the pool and the notification listener of every node share it
+                .setServerConfig("max_connections", "300")
+                // the autovacuum launcher looks every second instead of every minute, so that the
+                // statistics of a young database follow its first burst of jobs (see migration V6)
+                .setServerConfig("autovacuum_naptime", "1s");
     }
 
     public String jdbcUrl() {
