@@ -79,6 +79,10 @@ final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("server not ready within 90s; see " + log);
     }
 
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** kill -9: no shutdown hook, no cleanup. */
     void killHard() throws InterruptedException {
         process.destroyForcibly();

@@ -25,10 +25,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * a 3-node FlowCluster (jdbc coordination, 8 slots a node) against 3 db-scheduler instances
  * in their fastest mode (lock-and-fetch, 8 threads each). Both get the same number of tasks
  * queued up front, then start; the clock runs from the start to the last task done. Each side
- * first runs an untimed warm-up round of the same kind.
+ * first runs an untimed warm-up round of the same kind. Beside the rate it prints the CPU time
+ * per task of the instances and of PostgreSQL (all its processes) over the timed round: where
+ * the two cores went.
  */
 class ThroughputBenchmark {
 
@@ -47,8 +51,8 @@ class ThroughputBenchmark {
 
     @Test
     void throughputAgainstDbScheduler(@TempDir Path dir) throws Exception {
-        double flow;
-        double peer;
+        Round flow;
+        Round peer;
         List<String> nodes = List.of("node-a", "node-b", "node-c");
         // a queue of two steps per slot ahead, as db-scheduler's lock-and-fetch below picks up to 3x its threads
         Map<String, String> settings = new java.util.HashMap<>(Map.of("FLOW_WORKER_TASK_POOL_SIZE", Integer.toString(THREADS),
@@ -57,9 +61,13 @@ class ThroughputBenchmark {
         Optional<String> nodeOptions = Optional.ofNullable(System.getProperty("bench.node-options"));
         nodeOptions.ifPresent(o -> settings.put("JAVA_TOOL_OPTIONS", o));
         try (TestCluster cluster = TestCluster.startDurable(dir, settings, nodes.toArray(String[]::new))) {
-            round(cluster, nodes, WARM_UP, 0);
-            flow = round(cluster, nodes, TASKS, WARM_UP);
-            System.out.printf("FlowCluster: %d noop jobs at %.0f jobs/s%n", TASKS, flow);
+            ProcessHandle postgres = postmaster(cluster.jdbcUrl());
+            Supplier<Optional<Duration>> database = () -> CpuMeter.withDescendants(postgres);
+            Supplier<Optional<Duration>> instances = () -> total(nodes.stream()
+                    .map(n -> CpuMeter.withDescendants(cluster.node(n).handle())).toList());
+            round(cluster, nodes, WARM_UP, 0, instances, database);
+            flow = round(cluster, nodes, TASKS, WARM_UP, instances, database);
+            System.out.printf("FlowCluster: %d noop jobs at %.0f jobs/s%n", TASKS, flow.rate());
             for (String node : nodes) { // the database to db-scheduler alone
                 if (nodeOptions.isPresent()) {
                     cluster.node(node).terminate(Duration.ofSeconds(30)); // a profiler writes its file at exit
@@ -67,20 +75,48 @@ class ThroughputBenchmark {
                     cluster.node(node).killHard();
                 }
             }
-            peer = dbScheduler(cluster.jdbcUrl());
+            peer = dbScheduler(cluster.jdbcUrl(), database);
         }
         BenchmarkReport.table("Noop throughput, " + TASKS + " tasks, 3 instances each, one embedded PostgreSQL",
-                List.of("system", "tasks/s"),
-                List.of(List.of("FlowCluster (3 nodes)", flow), List.of("db-scheduler 16.7.1 (3 instances, lock-and-fetch)", peer),
-                        List.of("ratio", flow / peer)));
+                List.of("system", "tasks/s", "CPU ms per task: instances", "CPU ms per task: PostgreSQL"),
+                List.of(flow.row("FlowCluster (3 nodes)", TASKS), peer.row("db-scheduler 16.7.1 (3 instances, lock-and-fetch)", TASKS),
+                        List.of("ratio", flow.rate() / peer.rate(), "", "")));
         Map<String, List<? extends Number>> series = new LinkedHashMap<>();
-        series.put("tasks/s", List.of(flow, peer));
+        series.put("tasks/s", List.of(flow.rate(), peer.rate()));
         BenchmarkReport.bars("throughput", "Noop tasks per second, 3 instances on one PostgreSQL", "tasks/s",
                 List.of("FlowCluster", "db-scheduler"), series);
     }
 
-    /** Jobs queued while every node drains, then all nodes let go at once; jobs per second. */
-    private static double round(TestCluster cluster, List<String> nodes, int tasks, int doneBefore) throws Exception {
+    /** A timed round: tasks per second, and the CPU time the instances and PostgreSQL used meanwhile. */
+    private record Round(double rate, Optional<Duration> instancesCpu, Optional<Duration> databaseCpu) {
+
+        /** Measures {@code work}, which ends when all {@code tasks} are done. */
+        static Round measure(int tasks, Supplier<Optional<Duration>> instances, Supplier<Optional<Duration>> database,
+                Callable<?> work) throws Exception {
+            Optional<Duration> instancesBefore = instances.get();
+            Optional<Duration> databaseBefore = database.get();
+            long start = System.nanoTime();
+            work.call();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Round(tasks / seconds, since(instancesBefore, instances.get()), since(databaseBefore, database.get()));
+        }
+
+        List<Object> row(String system, int tasks) {
+            return List.of(system, rate, perTask(instancesCpu, tasks), perTask(databaseCpu, tasks));
+        }
+
+        private static Optional<Duration> since(Optional<Duration> before, Optional<Duration> after) {
+            return before.flatMap(b -> after.map(a -> a.minus(b)));
+        }
+
+        private static Object perTask(Optional<Duration> cpu, int tasks) {
+            return cpu.<Object>map(d -> d.toNanos() / 1e6 / tasks).orElse("n/a");
+        }
+    }
+
+    /** Jobs queued while every node drains, then all nodes let go at once. */
+    private static Round round(TestCluster cluster, List<String> nodes, int tasks, int doneBefore,
+            Supplier<Optional<Duration>> instances, Supplier<Optional<Duration>> database) throws Exception {
         for (String node : nodes) {
             cluster.anyLive().post("/api/v1/cluster/members/" + node + "/drain", "");
         }
@@ -93,22 +129,38 @@ class ThroughputBenchmark {
             f.get();
         }
         pool.shutdown();
-        long start = System.nanoTime();
-        for (String node : nodes) {
-            cluster.anyLive().delete("/api/v1/cluster/members/" + node + "/drain");
-        }
         // one connection for the whole wait: a new one per poll would cost PostgreSQL a process each time;
         // the probe reads the head of an index, not every finished job (counting them took 7% of
         // the database's time on 6,000 jobs)
-        double seconds;
         try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), EmbeddedDatabase.USER, "");
              PreparedStatement unfinished = c.prepareStatement("select exists (select 1 from job where state in ('PENDING', 'RUNNING'))");
              PreparedStatement succeeded = c.prepareStatement("select count(*) from job where state = 'SUCCEEDED'")) {
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20)).until(() -> !one(unfinished, Boolean.class));
-            seconds = (System.nanoTime() - start) / 1e9;
+            Round round = Round.measure(tasks, instances, database, () -> {
+                for (String node : nodes) {
+                    cluster.anyLive().delete("/api/v1/cluster/members/" + node + "/drain");
+                }
+                return await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> one(unfinished, Boolean.class), unfinishedLeft -> !unfinishedLeft);
+            });
             assertThat(one(succeeded, Long.class)).as("every job succeeded").isEqualTo((long) doneBefore + tasks);
+            return round;
         }
-        return tasks / seconds;
+    }
+
+    /** The PostgreSQL server process: the parent of a backend. */
+    private static ProcessHandle postmaster(String jdbcUrl) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, EmbeddedDatabase.USER, "");
+             PreparedStatement backend = c.prepareStatement("select pg_backend_pid()")) {
+            long pid = one(backend, Integer.class);
+            return ProcessHandle.of(pid).flatMap(ProcessHandle::parent).orElseThrow();
+        }
+    }
+
+    /** The sum, if every part is known. */
+    private static Optional<Duration> total(List<Optional<Duration>> parts) {
+        return parts.stream().allMatch(Optional::isPresent)
+                ? Optional.of(parts.stream().map(Optional::get).reduce(Duration.ZERO, Duration::plus))
+                : Optional.empty();
     }
 
     /** The one value a query returns. */
@@ -119,7 +171,7 @@ class ThroughputBenchmark {
         }
     }
 
-    private static double dbScheduler(String jdbcUrl) throws Exception {
+    private static Round dbScheduler(String jdbcUrl, Supplier<Optional<Duration>> database) throws Exception {
         try (HikariDataSource ds = pool(jdbcUrl)) {
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 // db-scheduler's PostgreSQL schema, as its documentation gives it
@@ -136,16 +188,16 @@ class ThroughputBenchmark {
             }
             AtomicInteger done = new AtomicInteger();
             OneTimeTask<Void> noop = Tasks.oneTime("noop").execute((instance, context) -> done.incrementAndGet());
-            dbSchedulerRound(ds, noop, done, "warm-up-", WARM_UP);
-            double rate = dbSchedulerRound(ds, noop, done, "task-", TASKS);
-            System.out.printf("db-scheduler: %d noop tasks at %.0f tasks/s%n", TASKS, rate);
-            return rate;
+            dbSchedulerRound(ds, noop, done, "warm-up-", WARM_UP, database);
+            Round round = dbSchedulerRound(ds, noop, done, "task-", TASKS, database);
+            System.out.printf("db-scheduler: %d noop tasks at %.0f tasks/s%n", TASKS, round.rate());
+            return round;
         }
     }
 
-    /** Tasks scheduled up front, then 3 instances started; tasks per second. */
-    private static double dbSchedulerRound(HikariDataSource ds, OneTimeTask<Void> noop, AtomicInteger done, String prefix,
-            int tasks) {
+    /** Tasks scheduled up front, then 3 instances started (in this JVM: its CPU time is theirs). */
+    private static Round dbSchedulerRound(HikariDataSource ds, OneTimeTask<Void> noop, AtomicInteger done, String prefix,
+            int tasks, Supplier<Optional<Duration>> database) throws Exception {
         int doneBefore = done.get();
         SchedulerClient client = SchedulerClient.Builder.create(ds, noop).build();
         Instant now = Instant.now();
@@ -157,12 +209,13 @@ class ThroughputBenchmark {
             schedulers.add(Scheduler.create(ds, noop).threads(THREADS).pollUsingLockAndFetch(0.5, 3.0)
                     .pollingInterval(Duration.ofMillis(100)).schedulerName(new SchedulerName.Fixed("instance-" + i)).build());
         }
-        long start = System.nanoTime();
-        schedulers.forEach(Scheduler::start);
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20)).until(() -> done.get() >= doneBefore + tasks);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        Round round = Round.measure(tasks, () -> CpuMeter.own(ProcessHandle.current()), database, () -> {
+            schedulers.forEach(Scheduler::start);
+            return await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
+                    .until(done::get, n -> n >= doneBefore + tasks);
+        });
         schedulers.forEach(Scheduler::stop);
-        return tasks / seconds;
+        return round;
     }
 
     private static HikariDataSource pool(String url) {

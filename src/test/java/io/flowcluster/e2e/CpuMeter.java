@@ -1,0 +1,74 @@
+package io.flowcluster.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * CPU time that processes have used, read from /proc (Linux; empty elsewhere), so that a
+ * benchmark can say which process its time went to.
+ */
+final class CpuMeter {
+
+    private static final long TICKS_PER_SECOND = ticksPerSecond();
+
+    private CpuMeter() {
+    }
+
+    /** The process's own CPU time (not its children's). */
+    static Optional<Duration> own(ProcessHandle process) {
+        return stat(process.pid()).map(t -> ticks(t[0] + t[1]));
+    }
+
+    /**
+     * The CPU time of the process and its descendants: the live ones and those it has reaped
+     * (a database server's finished backends and autovacuum workers).
+     */
+    static Optional<Duration> withDescendants(ProcessHandle process) {
+        long total = 0;
+        for (ProcessHandle p : Stream.concat(Stream.of(process), process.descendants()).toList()) {
+            Optional<long[]> times = stat(p.pid());
+            if (times.isEmpty()) {
+                if (p.equals(process)) {
+                    return Optional.empty();
+                }
+                continue; // exited meanwhile: counted with its parent once reaped
+            }
+            total += times.get()[0] + times.get()[1] + times.get()[2] + times.get()[3];
+        }
+        return Optional.of(ticks(total));
+    }
+
+    /** utime, stime, cutime, cstime in clock ticks (fields 14 to 17 of proc(5)'s stat). */
+    private static Optional<long[]> stat(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the command name, in parentheses, may hold spaces: count fields after it (state is field 3)
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Optional.of(new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12]), Long.parseLong(fields[13]),
+                    Long.parseLong(fields[14])});
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Duration ticks(long ticks) {
+        return Duration.ofNanos(ticks * 1_000_000_000L / TICKS_PER_SECOND);
+    }
+
+    private static long ticksPerSecond() {
+        try {
+            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").start();
+            String out = new String(getconf.getInputStream().readAllBytes()).trim();
+            return getconf.waitFor() == 0 ? Long.parseLong(out) : 100;
+        } catch (IOException | RuntimeException e) {
+            return 100; // the usual USER_HZ
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+}
