@@ -89,6 +89,7 @@ public class DispatchStore {
             return 0;
         }
         return jdbi.inTransaction(h -> {
+            GenericPlans.use(h);
             Fencing.check(h, scheduler, epoch);
             JobLocks.lockAll(h, plan.stream().map(Dispatch::jobId).collect(Collectors.toCollection(TreeSet::new)));
             Map<UUID, String> owners = plan.stream()

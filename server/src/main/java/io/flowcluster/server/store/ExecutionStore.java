@@ -55,6 +55,7 @@ public class ExecutionStore {
      */
     public List<Claim> claim(String node, int max) {
         return jdbi.inTransaction(h -> {
+            GenericPlans.use(h);
             // lock order: job rows first (see JobLocks)
             UUID[] jobs = h.createQuery("""
                             select id from job where id in (
@@ -115,6 +116,7 @@ public class ExecutionStore {
             return List.of();
         }
         return jdbi.inTransaction(h -> {
+            GenericPlans.use(h);
             Set<UUID> jobIds = ends.stream().map(AttemptEnd::jobId).collect(Collectors.toCollection(TreeSet::new));
             JobLocks.lockAll(h, jobIds);
             h.createUpdate("""

@@ -1,0 +1,28 @@
+package io.flowcluster.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generic plans hold for the step path's transaction only: the pooled connection goes back to
+ * the API's queries (job lists filtered by state or label) with PostgreSQL's own choice.
+ */
+class GenericPlansTest extends Stores {
+
+    @Test
+    void onlyForTheTransaction() {
+        try (Handle h = jdbi.open()) {
+            h.useTransaction(tx -> {
+                GenericPlans.use(tx);
+                assertThat(planCacheMode(tx)).isEqualTo("force_generic_plan");
+            });
+            assertThat(planCacheMode(h)).as("after the commit, on the same connection").isEqualTo("auto");
+        }
+    }
+
+    private static String planCacheMode(Handle h) {
+        return h.createQuery("select current_setting('plan_cache_mode')").mapTo(String.class).one();
+    }
+}
