@@ -78,6 +78,8 @@ class FlowClusterReconcilerTest {
         assertThat(get(Service.class, ns, "demo-nodes").getSpec().getPublishNotReadyAddresses()).isTrue();
         assertThat(get(Role.class, ns, "demo").getRules()).allSatisfy(rule -> assertThat(rule.getResourceNames()).hasSize(1))
                 .noneSatisfy(rule -> assertThat(rule.getVerbs()).contains("create"));
+        assertThat(get(StatefulSet.class, ns, "demo-db").getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .as("the embedded PostgreSQL's autovacuum looks every 10 s").containsExactly("-c", "autovacuum_naptime=10s");
         assertThat(get(ConfigMap.class, ns, "demo-config").getData()).containsEntry("FLOW_COORDINATION", "kubernetes")
                 .containsEntry("FLOW_CLUSTER_NAME", "demo").containsEntry("FLOW_PLACEMENT_STRATEGY", "bounded-load");
 
