@@ -1,5 +1,7 @@
 package io.flowcluster.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
@@ -90,6 +92,8 @@ final class Kubelet implements AutoCloseable {
         Map<String, String> env = environment(sts.getSpec().getTemplate().getSpec().getContainers().get(0), name);
         env.putAll(overrides);
         env.put("FLOW_WORKER_WORK_DIR", dir.resolve("work-" + name).toString());
+        assertThat(env).as("a pod's server listens beyond its loopback").containsEntry("QUARKUS_HTTP_HOST", "0.0.0.0");
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1"); // these "pods" share the test machine's network
         processes.put(name, new ServerProcess(dir, name, env).launch());
     }
 

@@ -44,8 +44,10 @@ class LocalClusterLauncherTest {
         List<ProcessHandle> children = new ArrayList<>();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8));
+            List<String> printed = new ArrayList<>();
             String line;
             while ((line = out.readLine()) != null && !line.startsWith("kill -9 a node")) {
+                printed.add(line);
                 Matcher m = NODE_LINE.matcher(line);
                 if (m.matches()) {
                     nodes.add(new String[] {m.group(1), m.group(2), m.group(3)});
@@ -54,7 +56,14 @@ class LocalClusterLauncherTest {
             assertThat(line).as("the launcher printed its welcome").isNotNull();
             drain(out);
             String token = Files.readString(dir.resolve("api-token")).trim();
+            assertThat(printed).as("the token is never printed, only where it is kept").noneMatch(l -> l.contains(token))
+                    .anyMatch(l -> l.contains(dir.resolve("api-token").toString()));
             assertThat(nodes).extracting(n -> n[0]).containsExactly("node-0", "node-1");
+            for (String[] node : nodes) {
+                int port = Integer.parseInt(node[1].substring(node[1].lastIndexOf(':') + 1));
+                assertThat(ListeningSockets.addressesOf(port)).as("node %s listens on loopback only", node[0])
+                        .isNotEmpty().allMatch(a -> a.isLoopbackAddress());
+            }
             launcher.descendants().forEach(children::add);
 
             JsonNode cluster = cluster(nodes.get(1)[1], token);

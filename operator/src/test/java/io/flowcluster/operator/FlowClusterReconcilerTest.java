@@ -71,6 +71,8 @@ class FlowClusterReconcilerTest {
             assertThat(e.getName()).isEqualTo("POD_NAME");
             assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
         });
+        assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("QUARKUS_HTTP_HOST")).singleElement()
+                .satisfies(e -> assertThat(e.getValue()).isEqualTo("0.0.0.0"));
         assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("FLOW_API_TOKEN")).singleElement()
                 .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("demo-api-token"));
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");

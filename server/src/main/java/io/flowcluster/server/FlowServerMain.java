@@ -60,8 +60,8 @@ public final class FlowServerMain {
         if (env.getOptionalValue(API_TOKEN, String.class).isEmpty()) {
             Path tokenFile = dataDir.resolve("api-token");
             System.setProperty(API_TOKEN, ApiTokenFile.loadOrCreate(tokenFile));
-            // printed for the person at the terminal, as asked for local use; never logged
-            System.out.println("API token: " + System.getProperty(API_TOKEN) + " (kept in " + tokenFile + ")");
+            // where to find it, never the token itself: terminals are scrolled back, logged and shared
+            System.out.println("API token kept in " + tokenFile + ": export TOKEN=$(cat " + tokenFile + ")");
         }
         Quarkus.run(args);
     }

@@ -150,6 +150,9 @@ public final class ServerObjects {
         List<EnvVar> env = new ArrayList<>();
         env.add(fieldRef("POD_NAME", "metadata.name"));
         env.add(fieldRef("POD_NAMESPACE", "metadata.namespace"));
+        // the server listens on loopback unless told: in its pod it serves the Service, the probes
+        // and kubectl port-forward (which connects to the pod's loopback)
+        env.add(new EnvVarBuilder().withName("QUARKUS_HTTP_HOST").withValue("0.0.0.0").build());
         env.add(secretRef("FLOW_API_TOKEN", tokenSecret(fc), tokenKey(fc)));
         Optional<DatabaseSpec.External> external = DatabaseObjects.external(fc);
         if (external.isPresent()) {

@@ -14,6 +14,7 @@ public class ProblemException extends RuntimeException {
         NOT_FOUND("not-found", "Not found", 404),
         JOB_FINISHED("job-finished", "Job has finished", 409),
         BODY_TOO_LARGE("body-too-large", "Request body too large", 413),
+        UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
         IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key reused with another request",
                 422),
         DATABASE_UNAVAILABLE("database-unavailable", "Database unavailable", 503);

@@ -74,6 +74,7 @@ public final class LocalCluster {
         env.put("FLOW_NODE_ID", id);
         env.put("FLOW_COORDINATION", "jdbc");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("FLOW_WORKER_WORK_DIR", dataDir.resolve("work").resolve(id).toString());
         try {
             Process process = builder.start();
@@ -114,8 +115,9 @@ public final class LocalCluster {
         for (LocalNodeProcess node : nodes) {
             text.append(String.format("  %-8s http://localhost:%d   pid %d%n", node.id, node.port, node.process.pid()));
         }
-        text.append("API token: ").append(token).append(" (kept in ").append(dataDir.resolve("api-token")).append(")\n")
-                .append("See the cluster: curl -H 'Authorization: Bearer ").append(token).append("' http://localhost:")
+        text.append("API token kept in ").append(dataDir.resolve("api-token")).append("\n")
+                .append("See the cluster: export TOKEN=$(cat ").append(dataDir.resolve("api-token")).append(")\n")
+                .append("                 curl -H \"Authorization: Bearer $TOKEN\" http://localhost:")
                 .append(nodes.get(0).port).append("/api/v1/cluster\n")
                 .append("kill -9 a node's pid to watch its jobs fail over; Ctrl-C stops the cluster.\n");
         System.out.println(text);

@@ -2,6 +2,8 @@ package io.flowcluster.server.api;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
 import io.flowcluster.server.EmbeddedPostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -18,8 +20,14 @@ class DashboardTest {
         given().get("/").then().statusCode(200)
                 .contentType(containsString("text/html"))
                 .body(containsString("<title>FlowCluster</title>"))
+                .header("Content-Security-Policy", containsString("script-src 'self'"))
+                .body(containsString("<script src=\"dashboard.js\"></script>"))
+                .body(not(containsString("<script>")));
+        given().get("/dashboard.js").then().statusCode(200)
+                .header("Cache-Control", equalTo("no-cache"))
                 .body(containsString("fetch(path, { headers: { Authorization: \"Bearer \""))
                 .body(containsString("/api/v1/cluster"));
+        given().get("/dashboard.css").then().statusCode(200);
     }
 
     @Test

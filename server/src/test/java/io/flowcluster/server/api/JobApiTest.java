@@ -134,20 +134,22 @@ class JobApiTest {
     }
 
     @Test
-    void theApiNeedsTheTokenButHealthMetricsAndOpenApiDoNot() {
+    void theApiMetricsAndOpenApiNeedTheTokenHealthDoesNot() {
         given().get("/api/v1/jobs").then().statusCode(401).contentType(Problem.MEDIA_TYPE)
                 .header("WWW-Authenticate", "Bearer");
         given().header("Authorization", "Bearer wrong").get("/api/v1/jobs").then().statusCode(401)
                 .body("detail", equalTo("the API token is not valid"));
         given().get("/q/health/ready").then().statusCode(200).body(containsString("Database connections health check"));
         given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/jobs/{id}/abort"));
+        given().get("/q/openapi").then().statusCode(401);
+        api().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/jobs/{id}/abort"));
+        given().get("/q/metrics").then().statusCode(401);
     }
 
     @Test
     void metricsShowSubmissionsFinishesQueueAndStartLatency() {
         awaitState(submit(noopJob("metered", 0)), "SUCCEEDED");
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = api().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("flow_jobs_submitted_total", "flow_jobs_finished_total{state=\"SUCCEEDED\"}",
                 "flow_queue_depth", "flow_steps_running", "flow_job_start_latency_seconds_bucket",
                 "flow_step_attempts_finished_total{outcome=\"SUCCEEDED\"}");
