@@ -126,9 +126,17 @@ public interface FlowConfig {
         @WithDefault("1s")
         Duration pollInterval();
 
-        /** Output kept per step attempt; the rest is dropped with a marker line. */
+        /** Output kept per step attempt, in bytes; the rest is dropped with a marker line. */
         @WithDefault("1048576")
         int maxLogBytes();
+
+        /** Output kept per step attempt, in lines (empty lines too); the rest is dropped with a marker line. */
+        @WithDefault("10000")
+        int maxLogLines();
+
+        /** Longest output line kept, in bytes; the rest of a longer line is dropped and counted. */
+        @WithDefault("16384")
+        int maxLineBytes();
 
         /** How often output of running steps is written to the database. */
         @WithDefault("500ms")

@@ -50,6 +50,9 @@ public final class WakeupLoop {
                 wait = pass.get();
             } catch (RuntimeException e) {
                 LOG.warnf("%s pass failed: %s", name, e.getMessage());
+            } catch (Error e) {
+                Threads.fatal(name, e);
+                return;
             }
             try {
                 wakeup.await(wait);

@@ -6,12 +6,9 @@ import io.flowcluster.server.store.AttemptResult;
 import io.flowcluster.server.store.AttemptResult.Outcome;
 import io.flowcluster.server.store.Claim;
 import jakarta.inject.Singleton;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,8 +72,9 @@ public class CommandRunner {
         }
         execution.started(process);
         StepOutput output = execution.output();
-        Future<?> out = pumps.submit(() -> pump(process.getInputStream(), "stdout", output));
-        Future<?> err = pumps.submit(() -> pump(process.getErrorStream(), "stderr", output));
+        int lineBytes = config.worker().maxLineBytes();
+        Future<?> out = pumps.submit(() -> pump(process.getInputStream(), "stdout", output, lineBytes));
+        Future<?> err = pumps.submit(() -> pump(process.getErrorStream(), "stderr", output, lineBytes));
         Optional<Duration> timeout = spec.timeoutDuration();
         boolean exited = true;
         if (timeout.isPresent()) {
@@ -121,10 +119,11 @@ public class CommandRunner {
         }
     }
 
-    private static void pump(InputStream stream, String name, StepOutput output) {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+    private static void pump(InputStream stream, String name, StepOutput output, int maxLineBytes) {
+        try (stream) {
+            BoundedLineReader reader = new BoundedLineReader(stream, maxLineBytes);
             String line;
-            while ((line = reader.readLine()) != null) {
+            while ((line = reader.next()) != null) {
                 output.append(name, line);
             }
         } catch (IOException e) {

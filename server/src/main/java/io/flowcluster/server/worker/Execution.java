@@ -16,9 +16,9 @@ final class Execution {
     private volatile Future<?> waiting;
     private volatile StopReason stopReason;
 
-    Execution(Claim claim, long maxLogBytes) {
+    Execution(Claim claim, OutputLimits limits) {
         this.claim = claim;
-        this.output = new StepOutput(claim.jobId(), claim.index(), claim.attempt(), maxLogBytes);
+        this.output = new StepOutput(claim.jobId(), claim.index(), claim.attempt(), limits);
     }
 
     Claim claim() {

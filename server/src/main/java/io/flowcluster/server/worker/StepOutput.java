@@ -8,40 +8,53 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The output of one step attempt, numbered in the order it arrived, kept up to a byte limit;
- * past it one marker line says how much was dropped. Lines wait here until drained.
+ * The output of one step attempt, numbered in the order it arrived, kept up to a limit of
+ * bytes and of lines; past it one marker line says so, and {@link #finish()} how much was
+ * dropped. Lines wait here until drained, so what it holds is bounded by the limits.
  */
 public final class StepOutput {
 
     private final UUID jobId;
     private final int index;
     private final int attempt;
-    private final long maxBytes;
+    private final OutputLimits limits;
     private final List<PendingLogLine> pending = new ArrayList<>();
     private long bytes;
+    private int lines;
     private long droppedBytes;
+    private long droppedLines;
     private int nextLineNo = 1;
     private boolean truncationMarked;
 
-    public StepOutput(UUID jobId, int index, int attempt, long maxBytes) {
+    public StepOutput(UUID jobId, int index, int attempt, OutputLimits limits) {
         this.jobId = jobId;
         this.index = index;
         this.attempt = attempt;
-        this.maxBytes = maxBytes;
+        this.limits = limits;
     }
 
     public synchronized void append(String stream, String line) {
         int size = line.getBytes(StandardCharsets.UTF_8).length + 1;
-        if (bytes + size > maxBytes) {
+        if (truncationMarked || bytes + size > limits.bytes() || lines >= limits.lines()) {
             droppedBytes += size;
+            droppedLines++;
             if (!truncationMarked) {
                 truncationMarked = true;
-                add("system", "[output truncated: more than " + maxBytes + " bytes]");
+                add("system", "[output truncated: more than " + limits.bytes() + " bytes or " + limits.lines()
+                        + " lines; the rest of this attempt's output is dropped]");
             }
             return;
         }
         bytes += size;
+        lines++;
         add(stream, line);
+    }
+
+    /** Says how much was dropped, once the attempt's output has ended. */
+    public synchronized void finish() {
+        if (droppedLines > 0) {
+            add("system", "[" + droppedLines + " lines (" + droppedBytes + " bytes) of output were dropped]");
+        }
     }
 
     /** A line from the server itself about this attempt (why it was killed, ...). */

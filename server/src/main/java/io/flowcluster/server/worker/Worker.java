@@ -98,7 +98,8 @@ public class Worker {
         });
         notifications.subscribe(Channel.ABORT, this::onAbort);
         long flushMillis = config.worker().logFlushInterval().toMillis();
-        flusher.scheduleWithFixedDelay(this::flushAll, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
+        flusher.scheduleWithFixedDelay(Threads.supervised("flow-log-flusher", this::flushAll), flushMillis, flushMillis,
+                TimeUnit.MILLISECONDS);
         accepting = true;
         claimer.start();
     }
@@ -209,7 +210,7 @@ public class Worker {
 
     private void execute(Claim claim) {
         String key = claim.jobId() + "/" + claim.index();
-        Execution execution = new Execution(claim, config.worker().maxLogBytes());
+        Execution execution = new Execution(claim, OutputLimits.of(config.worker()));
         running.put(key, execution);
         MDC.put("jobId", claim.jobId().toString());
         MDC.put("step", claim.spec().name());
@@ -219,6 +220,7 @@ public class Worker {
                 metrics.jobStarted(Duration.between(claim.submittedAt(), Instant.now()));
             }
             AttemptResult result = run(execution);
+            execution.output().finish();
             execution.flush(store);
             metrics.attemptFinished(result.outcome());
             if (execution.stopReason() == Execution.StopReason.HANDED_BACK) {
@@ -241,6 +243,8 @@ public class Worker {
         } catch (RuntimeException | InterruptedException e) {
             // the attempt stays RUNNING in the database; it is handed back when this node restarts or rejoins
             LOG.errorf(e, "Step attempt could not be completed");
+        } catch (Error e) {
+            Threads.fatal("the step thread of " + key, e);
         } finally {
             running.remove(key);
             MDC.clear();

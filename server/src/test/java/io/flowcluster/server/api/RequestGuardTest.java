@@ -11,6 +11,11 @@ import io.flowcluster.server.RawHttp.Answer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import io.restassured.RestAssured;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -120,6 +125,16 @@ class RequestGuardTest {
                 + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked", RawHttp.chunked(small, 7));
         assertThat(ok.status()).as(ok.body()).isEqualTo(201);
         assertThat(jobs()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aClientThatOffersHttp2IsServedOverHttp11() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/api/v1/jobs"))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"h2c\",\"steps\":[{\"name\":\"s\",\"kind\":\"noop\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     }
 
     @Test
