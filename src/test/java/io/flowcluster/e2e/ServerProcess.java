@@ -9,7 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +25,7 @@ final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private final String token;
+    private final List<String> wrapper = new ArrayList<>();
     private Process process;
     private volatile boolean paused;
 
@@ -50,10 +53,18 @@ final class ServerProcess implements AutoCloseable {
         return launch().awaitReady();
     }
 
+    /** Runs the server as another user (root only), as a pod runs it: {@code setpriv} with that uid and gid. */
+    ServerProcess asUser(int uid) {
+        wrapper.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--"));
+        return this;
+    }
+
     /** Starts the process without waiting: several nodes start faster side by side. */
     ServerProcess launch() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", runner().toAbsolutePath().toString())
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of("java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", runner().toAbsolutePath().toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);

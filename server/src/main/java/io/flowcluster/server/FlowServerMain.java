@@ -3,6 +3,7 @@ package io.flowcluster.server;
 import io.flowcluster.server.embedded.ApiTokenFile;
 import io.flowcluster.server.embedded.EmbeddedDatabase;
 import io.flowcluster.server.local.LocalCluster;
+import io.flowcluster.server.node.ProcessProtection;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.smallrye.config.SmallRyeConfig;
@@ -35,6 +36,10 @@ public final class FlowServerMain {
     }
 
     public static void main(String... args) {
+        String unprotected = ProcessProtection.apply();
+        if (unprotected != null) {
+            System.err.println("Warning: " + unprotected);
+        }
         // system properties and environment only: that is how a deployment configures a node
         SmallRyeConfig env = new SmallRyeConfigBuilder().addDefaultSources().build();
         Path dataDir = env.getOptionalValue(DATA_DIR, String.class)

@@ -8,6 +8,7 @@ import io.flowcluster.server.job.StepKind;
 import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.job.JobValidator;
 import io.flowcluster.server.job.StepState;
+import io.flowcluster.server.job.WorkingDirs;
 import io.flowcluster.server.metrics.FlowMetrics;
 import io.flowcluster.server.node.LocalNode;
 import io.flowcluster.server.store.AbortOutcome;
@@ -76,7 +77,8 @@ public class JobResource {
         this.store = store;
         this.packets = packets;
         this.reader = reader;
-        this.validator = new JobValidator(config.api().maxSteps());
+        this.validator = new JobValidator(config.api().maxSteps(),
+                new WorkingDirs(config.worker().allowedWorkingDirs().orElse(List.of())));
         this.defaultDistribution = config.distribution().mode();
         this.metrics = metrics;
         this.node = node;

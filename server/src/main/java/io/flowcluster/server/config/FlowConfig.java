@@ -4,6 +4,7 @@ import io.flowcluster.server.job.DistributionMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Every server setting, under {@code flow.} (environment {@code FLOW_...}). */
@@ -152,6 +153,19 @@ public interface FlowConfig {
          */
         @WithDefault("20s")
         Duration drainTimeout();
+
+        /**
+         * How steps are kept apart from the server and ended with everything they started:
+         * {@code auto} (the strongest that works here), {@code namespace}, {@code session} or {@code none}.
+         */
+        @WithDefault("auto")
+        String isolation();
+
+        /**
+         * Absolute paths under which a step may name its {@code workingDir}; none by default, so
+         * that steps run only in their job's workspace.
+         */
+        Optional<List<String>> allowedWorkingDirs();
 
         /** Parent directory of the per-job working directories. */
         @WithDefault("${java.io.tmpdir}/flowcluster-work")

@@ -18,6 +18,10 @@ public final class JobValidator {
     public static final int MAX_RETRIES = 100;
     /** Most items one fanout step may process. */
     public static final long MAX_FANOUT_ITEMS = 10_000_000;
+    /** Longest step timeout: long enough for any build or data job, far from every overflow. */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(30);
+    /** Longest retry backoff, first or maximal. */
+    public static final Duration MAX_BACKOFF = Duration.ofDays(1);
     static final int MAX_NAME_LENGTH = 200;
     static final int MAX_LABEL_VALUE_LENGTH = 256;
     static final Pattern STEP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -25,9 +29,11 @@ public final class JobValidator {
     static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final int maxSteps;
+    private final WorkingDirs workingDirs;
 
-    public JobValidator(int maxSteps) {
+    public JobValidator(int maxSteps, WorkingDirs workingDirs) {
         this.maxSteps = maxSteps;
+        this.workingDirs = workingDirs;
     }
 
     public List<FieldError> validate(JobSpec job) {
@@ -99,7 +105,7 @@ public final class JobValidator {
         validateDependencies(steps, indexByName, errors);
     }
 
-    private static void validateStepBody(StepSpec step, String at, List<FieldError> errors) {
+    private void validateStepBody(StepSpec step, String at, List<FieldError> errors) {
         if (step.kind() != null && StepKind.fromWireName(step.kind()).isEmpty()) {
             errors.add(new FieldError(at + ".kind",
                     "unknown kind '" + step.kind() + "'; expected one of: " + StepKind.allowedNames()));
@@ -129,7 +135,7 @@ public final class JobValidator {
             errors.add(new FieldError(at + ".message", "is only allowed for kind 'wait'"));
         }
         if (step.timeout() != null) {
-            positiveDuration(step.timeout(), at + ".timeout", errors);
+            positiveDuration(step.timeout(), MAX_TIMEOUT, at + ".timeout", errors);
         }
         validateRetries(step.retries(), at + ".retries", errors);
     }
@@ -146,11 +152,20 @@ public final class JobValidator {
         } else if (fanout.range().from() == null || fanout.range().to() == null) {
             errors.add(new FieldError(at + ".range", "needs 'from' (inclusive) and 'to' (exclusive)"));
         } else {
-            long count = fanout.range().to() - fanout.range().from();
+            long count = itemCount(fanout.range());
             if (count <= 0 || count > MAX_FANOUT_ITEMS) {
                 errors.add(new FieldError(at + ".range", "must hold 1 to " + MAX_FANOUT_ITEMS + " items ('to' is exclusive), held "
                         + Math.max(0, count)));
             }
+        }
+    }
+
+    /** {@code to - from}, or {@code Long.MAX_VALUE} where that overflows (a range far too large). */
+    private static long itemCount(FanoutSpec.Range range) {
+        try {
+            return Math.subtractExact(range.to(), range.from());
+        } catch (ArithmeticException e) {
+            return range.to() > range.from() ? Long.MAX_VALUE : 0;
         }
     }
 
@@ -171,7 +186,7 @@ public final class JobValidator {
         return set;
     }
 
-    private static void validateCommand(StepSpec step, String at, List<FieldError> errors) {
+    private void validateCommand(StepSpec step, String at, List<FieldError> errors) {
         if (step.command() == null && step.shell() == null) {
             errors.add(new FieldError(at, "a command step needs 'command' (an argv list) or 'shell' (a string)"));
         } else if (step.command() != null && step.shell() != null) {
@@ -198,8 +213,8 @@ public final class JobValidator {
                 }
             });
         }
-        if (step.workingDir() != null && !step.workingDir().startsWith("/")) {
-            errors.add(new FieldError(at + ".workingDir", "must be an absolute path"));
+        if (step.workingDir() != null) {
+            workingDirs.problem(step.workingDir()).ifPresent(p -> errors.add(new FieldError(at + ".workingDir", p)));
         }
     }
 
@@ -210,8 +225,10 @@ public final class JobValidator {
         if (retries.limit() != null && (retries.limit() < 0 || retries.limit() > MAX_RETRIES)) {
             errors.add(new FieldError(at + ".limit", "must be between 0 and " + MAX_RETRIES + ", was " + retries.limit()));
         }
-        Duration backoff = retries.backoff() == null ? null : nonNegativeDuration(retries.backoff(), at + ".backoff", errors);
-        Duration max = retries.maxBackoff() == null ? null : nonNegativeDuration(retries.maxBackoff(), at + ".maxBackoff", errors);
+        Duration backoff = retries.backoff() == null ? null
+                : nonNegativeDuration(retries.backoff(), MAX_BACKOFF, at + ".backoff", errors);
+        Duration max = retries.maxBackoff() == null ? null
+                : nonNegativeDuration(retries.maxBackoff(), MAX_BACKOFF, at + ".maxBackoff", errors);
         if (backoff != null && max != null && max.compareTo(backoff) < 0) {
             errors.add(new FieldError(at + ".maxBackoff", "must not be shorter than backoff"));
         }
@@ -255,18 +272,22 @@ public final class JobValidator {
         }
     }
 
-    private static void positiveDuration(String text, String at, List<FieldError> errors) {
-        Duration d = nonNegativeDuration(text, at, errors);
+    private static void positiveDuration(String text, Duration max, String at, List<FieldError> errors) {
+        Duration d = nonNegativeDuration(text, max, at, errors);
         if (d != null && d.isZero()) {
             errors.add(new FieldError(at, "must be longer than zero"));
         }
     }
 
-    private static Duration nonNegativeDuration(String text, String at, List<FieldError> errors) {
+    private static Duration nonNegativeDuration(String text, Duration max, String at, List<FieldError> errors) {
         try {
             Duration d = Durations.parse(text);
             if (d.isNegative()) {
                 errors.add(new FieldError(at, "must not be negative"));
+                return null;
+            }
+            if (d.compareTo(max) > 0) {
+                errors.add(new FieldError(at, "must be at most " + Durations.format(max) + ", was '" + text + "'"));
                 return null;
             }
             return d;

@@ -2,6 +2,7 @@ package io.flowcluster.server.worker;
 
 import io.flowcluster.server.config.FlowConfig;
 import io.flowcluster.server.job.StepSpec;
+import io.flowcluster.server.job.WorkingDirs;
 import io.flowcluster.server.store.AttemptResult;
 import io.flowcluster.server.store.AttemptResult.Outcome;
 import io.flowcluster.server.store.Claim;
@@ -12,6 +13,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -35,14 +38,18 @@ public class CommandRunner {
     private static final Duration PIPE_DRAIN = Duration.ofSeconds(2);
 
     private final FlowConfig config;
+    private final StepIsolation isolation;
+    private final WorkingDirs workingDirs;
     private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "flow-output-pump");
         t.setDaemon(true);
         return t;
     });
 
-    CommandRunner(FlowConfig config) {
+    CommandRunner(FlowConfig config, StepIsolation isolation) {
         this.config = config;
+        this.isolation = isolation;
+        this.workingDirs = new WorkingDirs(config.worker().allowedWorkingDirs().orElse(List.of()));
     }
 
     /** The directory steps of a job share when they name none: their workspace on this node. */
@@ -59,33 +66,86 @@ public class CommandRunner {
         } catch (IllegalStateException e) {
             return new AttemptResult(Outcome.FAILED, null, e.getMessage());
         }
-        ProcessBuilder builder = new ProcessBuilder(spec.argv())
-                .directory(dir)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().clear();
-        builder.environment().putAll(StepEnvironment.of(claim, System.getenv()));
         Process process;
         try {
-            process = builder.start();
+            process = start(spec, dir, StepEnvironment.of(claim, System.getenv()), ProcessBuilder.Redirect.PIPE);
         } catch (IOException e) {
             return new AttemptResult(Outcome.FAILED, null, "cannot start '" + spec.argv().get(0) + "': " + e.getMessage());
         }
-        execution.started(process);
+        execution.started(process, isolation);
+        try {
+            return supervise(execution, process);
+        } finally {
+            if (process.isAlive()) { // whatever went wrong above, no step runs on unsupervised
+                isolation.kill(process, Duration.ZERO);
+            }
+        }
+    }
+
+    /** Starts a step's command, isolated, with a clean environment and stdin from /dev/null. */
+    Process start(StepSpec spec, File dir, Map<String, String> env, ProcessBuilder.Redirect output) throws IOException {
+        requireProgram(spec.argv().get(0), dir.toPath(), env.get("PATH"));
+        ProcessBuilder builder = isolation.builder(spec.argv())
+                .directory(dir)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(output);
+        if (output != ProcessBuilder.Redirect.PIPE) {
+            builder.redirectErrorStream(true);
+        }
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    /**
+     * Fails as starting it directly would when the program cannot be found: behind the
+     * isolation's wrapper that would only show as the wrapper's exit code.
+     */
+    private static void requireProgram(String program, Path dir, String path) throws IOException {
+        if (program.contains("/")) {
+            if (!Files.isExecutable(dir.resolve(program))) {
+                throw new IOException(Files.exists(dir.resolve(program)) ? "Permission denied" : "No such file or directory");
+            }
+            return;
+        }
+        for (String entry : (path == null ? "" : path).split(":")) {
+            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, program))) {
+                return;
+            }
+        }
+        throw new IOException("not found on the PATH (" + path + ")");
+    }
+
+    /**
+     * Waits for the step's process at most its timeout, then for the processes it left, so
+     * that the attempt ends only once nothing of it runs any more.
+     */
+    boolean awaitEnd(Process process, StepSpec spec, StepOutput output) throws InterruptedException {
+        Optional<Duration> timeout = spec.timeoutDuration();
+        boolean exited = true;
+        if (timeout.isPresent()) {
+            exited = process.waitFor(timeout.get().toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            process.waitFor();
+        }
+        if (exited) {
+            isolation.endLeftovers(process, config.worker().killGrace());
+        } else {
+            if (output != null) {
+                output.system("[timed out after " + spec.timeout() + ": stopping the step]");
+            }
+            isolation.kill(process, config.worker().killGrace());
+        }
+        return exited;
+    }
+
+    private AttemptResult supervise(Execution execution, Process process) throws InterruptedException {
+        StepSpec spec = execution.claim().spec();
         StepOutput output = execution.output();
         int lineBytes = config.worker().maxLineBytes();
         Future<?> out = pumps.submit(() -> pump(process.getInputStream(), "stdout", output, lineBytes));
         Future<?> err = pumps.submit(() -> pump(process.getErrorStream(), "stderr", output, lineBytes));
-        Optional<Duration> timeout = spec.timeoutDuration();
-        boolean exited = true;
-        if (timeout.isPresent()) {
-            exited = process.waitFor(timeout.get().toNanos(), TimeUnit.NANOSECONDS);
-        } else {
-            process.waitFor();
-        }
-        if (!exited) {
-            output.system("[timed out after " + spec.timeout() + ": stopping the step]");
-            ProcessTree.kill(process, config.worker().killGrace());
-        }
+        boolean exited = awaitEnd(process, spec, output);
         int exit = process.waitFor();
         awaitPipes(out, err, process);
         if (execution.stopReason() != null) {
@@ -100,22 +160,33 @@ public class CommandRunner {
     }
 
     /**
-     * Where a command of the step runs: its {@code workingDir}, which must exist, or else the
-     * job's workspace on this node, created when missing. Throws IllegalStateException saying
-     * what is wrong.
+     * Where a command of the step runs: the job's workspace on this node (created when
+     * missing), or its {@code workingDir}, which must exist and, on its real path, lie in the
+     * workspace or under an allowed path. Throws IllegalStateException saying what is wrong.
      */
     File workingDirectory(UUID jobId, StepSpec spec) {
-        if (spec.workingDir() != null) {
-            File dir = new File(spec.workingDir());
-            if (!dir.isDirectory()) {
-                throw new IllegalStateException("working directory " + dir + " does not exist on this node");
-            }
-            return dir;
-        }
+        Path workspace;
         try {
-            return Files.createDirectories(jobWorkDir(jobId)).toFile();
+            workspace = Files.createDirectories(jobWorkDir(jobId));
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the job's working directory: " + e.getMessage());
+        }
+        if (spec.workingDir() == null) {
+            return workspace.toFile();
+        }
+        Path dir = workspace.resolve(spec.workingDir());
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("working directory " + spec.workingDir() + " does not exist on this node");
+        }
+        try {
+            Path real = dir.toRealPath();
+            if (!workingDirs.contains(workspace.toRealPath(), real)) {
+                throw new IllegalStateException("working directory " + spec.workingDir() + " leads out of the job's workspace (to "
+                        + real + ")");
+            }
+            return real.toFile();
+        } catch (IOException e) {
+            throw new IllegalStateException("working directory " + spec.workingDir() + " cannot be read: " + e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package io.flowcluster.server.worker;
 import io.flowcluster.server.notify.Threads;
 import io.flowcluster.server.store.AttemptEnd;
 import io.flowcluster.server.store.Completion;
+import io.flowcluster.server.store.DatabaseErrors;
 import io.flowcluster.server.store.ExecutionStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * Records attempt ends in groups: whatever ended while the previous group was being written
@@ -18,16 +21,19 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 final class CompletionQueue {
 
+    private static final Logger LOG = Logger.getLogger(CompletionQueue.class);
+
     /** A group large enough to amortise a commit, small enough to keep job locks short. */
     private static final int MAX_GROUP = 256;
 
     private record Pending(AttemptEnd end, CompletableFuture<Completion> recorded) {
     }
 
-    private final ExecutionStore store;
+    private final Function<List<AttemptEnd>, List<Completion>> store;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
 
-    CompletionQueue(ExecutionStore store) {
+    /** @param store records a group of ends in one transaction ({@link ExecutionStore#complete}) */
+    CompletionQueue(Function<List<AttemptEnd>, List<Completion>> store) {
         this.store = store;
         Threads.daemon("flow-completions", this::writeGroups).start();
     }
@@ -53,14 +59,34 @@ final class CompletionQueue {
             }
             queue.drainTo(group, MAX_GROUP - 1);
             try {
-                List<Completion> completions = store.complete(group.stream().map(Pending::end).toList());
-                for (int i = 0; i < group.size(); i++) {
-                    group.get(i).recorded().complete(completions.get(i));
+                write(group);
+            } catch (RuntimeException e) {
+                if (group.size() > 1 && !DatabaseErrors.unreachable(e)) {
+                    // one end the database refuses must not hold back the others of its group
+                    LOG.warnf("Recording %d step ends together failed (%s); recording each alone", group.size(), e.getMessage());
+                    group.forEach(this::writeAlone);
+                } else {
+                    group.forEach(p -> p.recorded().completeExceptionally(e));
                 }
-            } catch (RuntimeException | Error e) { // never let the writer die: every step waits on it
+            } catch (Error e) { // never let the writer die: every step waits on it
                 group.forEach(p -> p.recorded().completeExceptionally(e));
             }
             group.clear();
+        }
+    }
+
+    private void write(List<Pending> group) {
+        List<Completion> completions = store.apply(group.stream().map(Pending::end).toList());
+        for (int i = 0; i < group.size(); i++) {
+            group.get(i).recorded().complete(completions.get(i));
+        }
+    }
+
+    private void writeAlone(Pending pending) {
+        try {
+            write(List.of(pending));
+        } catch (RuntimeException e) {
+            pending.recorded().completeExceptionally(e);
         }
     }
 }

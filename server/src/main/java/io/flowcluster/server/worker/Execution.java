@@ -13,6 +13,7 @@ final class Execution {
     private final Claim claim;
     private final StepOutput output;
     private volatile Process process;
+    private volatile StepIsolation isolation;
     private volatile Future<?> waiting;
     private volatile StopReason stopReason;
 
@@ -33,10 +34,11 @@ final class Execution {
         return stopReason;
     }
 
-    void started(Process p) {
+    void started(Process p, StepIsolation isolation) {
+        this.isolation = isolation;
         process = p;
         if (stopReason != null) {
-            p.destroyForcibly(); // stopped before the process existed
+            isolation.kill(p, Duration.ZERO); // stopped before the process existed
         }
     }
 
@@ -61,7 +63,7 @@ final class Execution {
         }
         Process p = process;
         if (p != null) {
-            ProcessTree.kill(p, grace);
+            isolation.kill(p, grace);
         }
     }
 

@@ -13,9 +13,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Processes one item of a fanout packet. The noop handler's result is the item itself; a
@@ -57,17 +55,8 @@ public class ItemHandler {
             File dir = commands.workingDirectory(packet.jobId(), packet.handler());
             // a file, not a pipe: a process that never closes its output cannot outlast the timeout
             output = Files.createTempFile(Files.createDirectories(Path.of(config.worker().workDir())), "item-", ".out");
-            ProcessBuilder builder = new ProcessBuilder(packet.handler().argv())
-                    .directory(dir)
-                    .redirectErrorStream(true)
-                    .redirectOutput(output.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            builder.environment().clear();
-            builder.environment().putAll(env);
-            Process process = builder.start();
-            long timeout = packet.handler().timeoutDuration().map(Duration::toNanos).orElse(Long.MAX_VALUE);
-            if (!process.waitFor(timeout, TimeUnit.NANOSECONDS)) {
-                ProcessTree.kill(process, config.worker().killGrace());
+            Process process = commands.start(packet.handler(), dir, env, ProcessBuilder.Redirect.to(output.toFile()));
+            if (!commands.awaitEnd(process, packet.handler(), null)) {
                 return new ItemResult(item, false, result.put("error", "timed out after " + packet.handler().timeout()));
             }
             int exit = process.exitValue();

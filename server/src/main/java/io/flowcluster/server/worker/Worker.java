@@ -84,7 +84,7 @@ public class Worker {
         int poolSize = config.worker().taskPoolSize();
         this.freeSlots = new AtomicInteger(poolSize);
         this.steps = Executors.newFixedThreadPool(poolSize, Threads.daemonFactory("flow-step"));
-        this.completions = new CompletionQueue(store);
+        this.completions = new CompletionQueue(store::complete);
         this.claimer = new WakeupLoop("flow-worker", this::claim, config.worker().pollInterval());
     }
 

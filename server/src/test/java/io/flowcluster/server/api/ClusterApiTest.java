@@ -73,7 +73,7 @@ class ClusterApiTest {
     void exportsWhatTheSchedulerApplied() {
         await().atMost(Duration.ofSeconds(10)).until(() -> "test-node".equals(cluster().getString("scheduler.node")));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            String metrics = api().get("/q/metrics").then().statusCode(200).extract().asString();
             assertThat(metrics).contains("flow_scheduler_leader 1.0")
                     .contains("flow_member_owned_jobs{member=\"test-node\"}")
                     .contains("flow_member_running_steps{member=\"test-node\"}")

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class JobValidatorTest {
 
-    private final JobValidator validator = new JobValidator(5);
+    private final JobValidator validator = new JobValidator(5, new WorkingDirs(List.of("/srv/builds")));
 
     private static StepSpec noop(String name, String... deps) {
         return new StepSpec(name, "noop", null, null, null, null, null, null, deps.length == 0 ? null : Arrays.asList(deps), null, null);
@@ -124,12 +124,56 @@ class JobValidatorTest {
     }
 
     @Test
+    void durationsThatWouldOverflowDownstreamAreRefused() {
+        StepSpec huge = new StepSpec("a", "noop", null, null, null, null, "200000d",
+                new RetrySpec(3, "3000000000h", "3000000001h", null), null, null, null);
+        assertThat(errors(job(huge))).containsExactly(
+                new FieldError("steps[0].timeout", "must be at most 30d, was '200000d'"),
+                new FieldError("steps[0].retries.backoff", "must be at most 1d, was '3000000000h'"),
+                new FieldError("steps[0].retries.maxBackoff", "must be at most 1d, was '3000000001h'"));
+        StepSpec longest = new StepSpec("a", "noop", null, null, null, null, "30d",
+                new RetrySpec(3, "24h", "1d", null), null, null, null);
+        assertThat(errors(job(longest))).isEmpty();
+    }
+
+    @Test
+    void aFanoutRangeThatWrapsAroundIsRefused() {
+        StepSpec wraps = new StepSpec("each", "fanout", null, null, null, null, null, null, null, null,
+                new FanoutSpec(null, new FanoutSpec.Range(Long.MAX_VALUE, Long.MIN_VALUE + 5)));
+        assertThat(errors(job(wraps))).extracting(FieldError::field).containsExactly("steps[0].fanout.range");
+        StepSpec tooWide = new StepSpec("each", "fanout", null, null, null, null, null, null, null, null,
+                new FanoutSpec(null, new FanoutSpec.Range(Long.MIN_VALUE, Long.MAX_VALUE)));
+        assertThat(errors(job(tooWide))).singleElement().satisfies(e -> assertThat(e.message()).contains("must hold 1 to 10000000"));
+        StepSpec top = new StepSpec("each", "fanout", null, null, null, null, null, null, null, null,
+                new FanoutSpec(null, new FanoutSpec.Range(Long.MAX_VALUE - 3, Long.MAX_VALUE)));
+        assertThat(errors(job(top))).isEmpty();
+    }
+
+    @Test
+    void aStepRunsInItsWorkspaceOrUnderAnAllowedPath() {
+        for (String fine : List.of("src", "src/main", "./out", "/srv/builds", "/srv/builds/app")) {
+            assertThat(errors(job(inDir(fine)))).as(fine).isEmpty();
+        }
+        assertThat(errors(job(inDir("/etc")))).singleElement().isEqualTo(new FieldError("steps[0].workingDir",
+                "must be relative to the job's workspace, or under one of [/srv/builds]"));
+        for (String escape : List.of("../other-job", "src/../../x", "/srv/builds/../../etc", "/srv/buildsX", "/")) {
+            assertThat(errors(job(inDir(escape)))).as(escape).extracting(FieldError::field).containsExactly("steps[0].workingDir");
+        }
+        assertThat(new JobValidator(5, new WorkingDirs(List.of())).validate(job(inDir("/tmp")))).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("no absolute working directories are allowed"));
+    }
+
+    private static StepSpec inDir(String dir) {
+        return new StepSpec("a", null, null, "true", null, dir, null, null, null, null, null);
+    }
+
+    @Test
     void labelsParametersAndEnvNamesAreChecked() {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("-bad", "x");
         Map<String, String> params = new LinkedHashMap<>();
         params.put("1st", "x");
-        StepSpec step = new StepSpec("a", null, null, "true", Map.of("NOT-VALID", "x"), "relative/dir", null, null, null, null, null);
+        StepSpec step = new StepSpec("a", null, null, "true", Map.of("NOT-VALID", "x"), "/etc", null, null, null, null, null);
         assertThat(errors(new JobSpec("j", null, labels, params, List.of(step), null))).extracting(FieldError::field)
                 .containsExactly("labels.-bad", "parameters.1st", "steps[0].env.NOT-VALID", "steps[0].workingDir");
     }

@@ -1,0 +1,76 @@
+package io.flowcluster.server.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flowcluster.server.store.AttemptEnd;
+import io.flowcluster.server.store.AttemptResult;
+import io.flowcluster.server.store.AttemptResult.Outcome;
+import io.flowcluster.server.store.Completion;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Group commit of step ends: one end the database refuses does not hold back the others of its group. */
+class CompletionQueueTest {
+
+    private static final AttemptResult OK = new AttemptResult(Outcome.SUCCEEDED, 0, null);
+    private static final Completion DONE = new Completion(false, Optional.empty());
+
+    @Test
+    void aPoisonedEndFailsAloneAndTheRestOfItsGroupIsRecorded() throws Exception {
+        AttemptEnd poison = new AttemptEnd(UUID.randomUUID(), 0, 1, OK);
+        List<AttemptEnd> recorded = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch firstGroupHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletionQueue queue = new CompletionQueue(group -> {
+            if (firstGroupHeld.getCount() > 0) {
+                firstGroupHeld.countDown();
+                await(release); // the ends below queue up meanwhile and form one group
+            }
+            if (group.contains(poison)) {
+                throw new IllegalStateException("ERROR: interval out of range");
+            }
+            recorded.addAll(group);
+            return group.stream().map(e -> DONE).toList();
+        });
+        ExecutorService steps = Executors.newCachedThreadPool();
+        try {
+            steps.submit(() -> queue.record(new AttemptEnd(UUID.randomUUID(), 0, 1, OK)));
+            assertThat(firstGroupHeld.await(5, TimeUnit.SECONDS)).isTrue();
+            List<AttemptEnd> healthy = new ArrayList<>();
+            List<Future<Completion>> results = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                AttemptEnd end = new AttemptEnd(UUID.randomUUID(), 0, 1, OK);
+                healthy.add(end);
+                results.add(steps.submit(() -> queue.record(end)));
+            }
+            Future<Completion> poisoned = steps.submit(() -> queue.record(poison));
+            Thread.sleep(200);
+            release.countDown();
+            for (Future<Completion> r : results) {
+                assertThat(r.get(5, TimeUnit.SECONDS)).isEqualTo(DONE);
+            }
+            assertThat(recorded).containsAll(healthy).doesNotContain(poison);
+            assertThatThrownBy(() -> poisoned.get(5, TimeUnit.SECONDS)).hasRootCauseMessage("ERROR: interval out of range");
+        } finally {
+            steps.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
