@@ -48,6 +48,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -59,6 +60,10 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 public class JobResource {
 
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+    private static final Pattern CANONICAL_UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** Visible ASCII: a key is compared, stored and echoed as it is. */
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1," + MAX_IDEMPOTENCY_KEY_LENGTH + "}");
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 500;
     static final int DEFAULT_RESULTS_PAGE = 1000;
@@ -94,14 +99,14 @@ public class JobResource {
             throw new ProblemException(ProblemException.Type.INVALID_REQUEST, summary(errors), errors);
         }
         Optional<String> key = Optional.ofNullable(idempotencyKey);
-        if (key.isPresent() && (key.get().isBlank() || key.get().length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+        if (key.isPresent() && !IDEMPOTENCY_KEY.matcher(key.get()).matches()) {
             throw new ProblemException(ProblemException.Type.INVALID_REQUEST,
-                    "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+                    "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " visible ASCII characters");
         }
         Submission submission;
         try {
             submission = store.submit(spec, spec.distributionOr(defaultDistribution), key,
-                    DigestUtils.sha256Hex(reader.canonical(spec)));
+                    DigestUtils.sha256Hex(reader.canonical(spec.withDefaults(defaultDistribution))));
         } catch (IdempotencyKeyReusedException e) {
             throw new ProblemException(ProblemException.Type.IDEMPOTENCY_KEY_REUSED, e.getMessage());
         }
@@ -231,11 +236,11 @@ public class JobResource {
     }
 
     private static UUID jobId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
+        // UUID.fromString also takes short forms such as 0-0-0-0-0: only the canonical one names a job
+        if (!CANONICAL_UUID.matcher(id).matches()) {
             throw notFound(id);
         }
+        return UUID.fromString(id);
     }
 
     private static ProblemException notFound(String id) {

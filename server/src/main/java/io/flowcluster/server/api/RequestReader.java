@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,7 +50,13 @@ public class RequestReader {
             throw new ProblemException(ProblemException.Type.INVALID_REQUEST, "the request body is empty; send a JSON object");
         }
         try {
-            return strict.readValue(body, type);
+            T value = strict.readValue(body, type);
+            List<FieldError> text = TextCheck.of(strict.getFactory(), body);
+            if (!text.isEmpty()) {
+                throw new ProblemException(ProblemException.Type.INVALID_REQUEST,
+                        text.get(0).field() + ": " + text.get(0).message(), text);
+            }
+            return value;
         } catch (JsonParseException e) {
             throw malformed(e);
         } catch (JsonMappingException e) {
@@ -79,7 +86,8 @@ public class RequestReader {
             return new FieldError(path, path.isEmpty() ? "the body must be " + describe(m.getTargetType())
                     : "must be " + describe(m.getTargetType()));
         }
-        return new FieldError(path, e.getOriginalMessage());
+        // Jackson's own words name Java classes: none of that leaves the server
+        return new FieldError(path, "is not valid here");
     }
 
     private static String path(List<JsonMappingException.Reference> refs) {
@@ -117,18 +125,22 @@ public class RequestReader {
             if (Map.class.isAssignableFrom(c) || c.isRecord()) {
                 return "a JSON object";
             }
+            if (c.isEnum()) {
+                return "one of: " + java.util.Arrays.stream(c.getEnumConstants()).map(String::valueOf)
+                        .collect(Collectors.joining(", "));
+            }
         }
-        return "of type " + type.getTypeName();
+        return "a value of another type";
     }
 
     private static String known(Collection<Object> ids) {
         return ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
     }
 
-    /** The canonical form of a parsed request, for comparing two submissions. */
+    /** The canonical form of a parsed request, for comparing two submissions: map keys in order. */
     public String canonical(Object value) {
         try {
-            return strict.writeValueAsString(value);
+            return strict.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -29,4 +29,14 @@ public record JobSpec(
     public Map<String, String> effectiveParameters() {
         return parameters == null ? Map.of() : parameters;
     }
+
+    /**
+     * The same job with every default written out, so that a field left out and the same
+     * field given its default value compare equal (an Idempotency-Key replay).
+     */
+    public JobSpec withDefaults(DistributionMode clusterDefault) {
+        return new JobSpec(name, effectivePriority(), effectiveLabels(), effectiveParameters(),
+                steps == null ? List.of() : steps.stream().map(s -> s == null ? null : s.withDefaults()).toList(),
+                distributionOr(clusterDefault));
+    }
 }

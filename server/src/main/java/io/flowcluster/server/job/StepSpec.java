@@ -63,4 +63,10 @@ public record StepSpec(
     public Map<String, String> environment() {
         return env == null ? Map.of() : env;
     }
+
+    /** The same step with its defaults written out (valid only after {@link JobValidator} accepted it). */
+    public StepSpec withDefaults() {
+        return new StepSpec(name, stepKind().wireName(), command, shell, environment(), workingDir, timeout, retries,
+                dependencies(), message, fanout);
+    }
 }

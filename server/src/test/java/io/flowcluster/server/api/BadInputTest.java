@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 
 import io.flowcluster.server.EmbeddedPostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -156,6 +157,43 @@ class BadInputTest {
     void badIdempotencyKey() {
         rejected(() -> api().header("Idempotency-Key", "k".repeat(256)).contentType(ContentType.JSON)
                 .body(noopJob("x", 0)).post("/api/v1/jobs"), 400);
+        rejected(() -> api().header("Idempotency-Key", "with space").contentType(ContentType.JSON)
+                .body(noopJob("x", 0)).post("/api/v1/jobs"), 400);
+    }
+
+    @Test
+    void nulAndUnpairedSurrogatesAreRefusedAnywhere() {
+        rejectedSubmit("{\"name\": \"a\\u0000b\", \"steps\": [{\"name\": \"a\", \"kind\": \"noop\"}]}")
+                .body("errors[0].field", equalTo("name")).body("errors[0].message", containsString("NUL"));
+        rejectedSubmit("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"shell\": \"true\", \"env\": {\"K\": \"v\\u0000\"}}]}")
+                .body("errors[0].field", equalTo("steps[0].env.K"));
+        rejectedSubmit("{\"name\": \"x\", \"labels\": {\"k\\u0000\": \"v\"}, \"steps\": [{\"name\": \"a\", \"kind\": \"noop\"}]}")
+                .body("errors[0].message", containsString("key must not contain NUL"));
+        rejectedSubmit("{\"name\": \"x\", \"steps\": [{\"name\": \"each\", \"kind\": \"fanout\", "
+                + "\"fanout\": {\"items\": [{\"deep\": [\"\\u0000\"]}]}}]}")
+                .body("errors[0].field", equalTo("steps[0].fanout.items[0].deep[0]"));
+        rejectedSubmit("{\"name\": \"x\\ud800\", \"steps\": [{\"name\": \"a\", \"kind\": \"noop\"}]}")
+                .body("errors[0].field", equalTo("name")).body("errors[0].message", containsString("unpaired surrogate"));
+        rejectedSubmit("{\"name\": \"x\\udc00y\", \"steps\": [{\"name\": \"a\", \"kind\": \"noop\"}]}")
+                .body("errors[0].message", containsString("unpaired surrogate"));
+        assertThat(submit("{\"name\": \"emoji \\ud83d\\ude80\", \"steps\": [{\"name\": \"a\", \"kind\": \"noop\"}]}"))
+                .as("a pair is fine").isNotNull();
+    }
+
+    @Test
+    void noErrorNamesAJavaType() {
+        rejectedSubmit("{\"name\": \"x\", \"distribution\": \"SIDEWAYS\", \"steps\": [{\"name\": \"a\", \"kind\": \"noop\"}]}")
+                .body("errors[0].field", equalTo("distribution"))
+                .body("errors[0].message", equalTo("must be one of: LOCAL, DISTRIBUTED"))
+                .body(not(containsString("io.flowcluster")));
+        rejectedSubmit("{\"name\": \"x\", \"priority\": 99999999999999999999, \"steps\": [{\"name\": \"a\", \"kind\": \"noop\"}]}")
+                .body(not(containsString("java."))).body(not(containsString("io.flowcluster")));
+    }
+
+    @Test
+    void onlyACanonicalIdNamesAJob() {
+        rejected(() -> api().get("/api/v1/jobs/0-0-0-0-0"), 404);
+        rejected(() -> api().get("/api/v1/jobs/1-1-1-1-1/log"), 404);
     }
 
     @Test

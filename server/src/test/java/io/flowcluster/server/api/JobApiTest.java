@@ -102,6 +102,19 @@ class JobApiTest {
     }
 
     @Test
+    void aReplayThatSpellsOutTheDefaultsIsTheSameRequest() {
+        String key = UUID.randomUUID().toString();
+        String implicit = "{\"name\": \"d\", \"labels\": {\"b\": \"2\", \"a\": \"1\"}, \"steps\": [{\"name\": \"s\", \"shell\": \"true\"}]}";
+        String explicit = "{\"name\": \"d\", \"priority\": 0, \"labels\": {\"a\": \"1\", \"b\": \"2\"}, \"parameters\": {}, "
+                + "\"distribution\": \"LOCAL\", \"steps\": [{\"name\": \"s\", \"kind\": \"command\", \"shell\": \"true\", "
+                + "\"dependsOn\": [], \"env\": {}}]}";
+        Response first = api().header("Idempotency-Key", key).contentType(ContentType.JSON).body(implicit).post("/api/v1/jobs");
+        first.then().statusCode(201);
+        api().header("Idempotency-Key", key).contentType(ContentType.JSON).body(explicit).post("/api/v1/jobs")
+                .then().statusCode(200).body("id", org.hamcrest.Matchers.equalTo(first.jsonPath().getString("id")));
+    }
+
+    @Test
     void anIdempotencyKeyReusedWithAnotherBodyIsRejectedAndChangesNothing() {
         String key = UUID.randomUUID().toString();
         api().header("Idempotency-Key", key).contentType(ContentType.JSON).body(noopJob("a", 0)).post("/api/v1/jobs")
