@@ -145,6 +145,16 @@ class RequestGuardTest {
     }
 
     @Test
+    void junkPathsDoNotBecomeMetricLabels() {
+        for (int i = 0; i < 30; i++) {
+            RawHttp.send("GET /junk-" + i + "-zz HTTP/1.1");
+            api().get("/api/v1/junk-" + i + "-yy");
+        }
+        String metrics = api().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).doesNotContain("-zz").doesNotContain("-yy").contains("http_server_requests_seconds_count");
+    }
+
+    @Test
     void answersCarrySecurityHeaders() {
         api().get("/api/v1/jobs").then().statusCode(200)
                 .header("Cache-Control", "no-store")
