@@ -51,6 +51,9 @@ public class RequestReader {
         }
         try {
             T value = strict.readValue(body, type);
+            if (value == null) {
+                throw new ProblemException(ProblemException.Type.INVALID_REQUEST, "the body must be a JSON object, not null");
+            }
             List<FieldError> text = TextCheck.of(strict.getFactory(), body);
             if (!text.isEmpty()) {
                 throw new ProblemException(ProblemException.Type.INVALID_REQUEST,

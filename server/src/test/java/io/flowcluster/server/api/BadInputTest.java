@@ -110,6 +110,7 @@ class BadInputTest {
     void wrongShapes() {
         rejectedSubmit("").body("detail", containsString("empty"));
         rejectedSubmit("[]").body("detail", equalTo("the body must be a JSON object"));
+        rejectedSubmit("null").body("detail", equalTo("the body must be a JSON object, not null"));
         rejectedSubmit("{\"name\": \"x\", \"steps\": {}}").body("errors[0].field", equalTo("steps"));
         rejectedSubmit("{\"name\": \"x\", \"labels\": {\"a\": 1}, \"steps\": [{\"name\": \"a\", \"kind\": \"noop\"}]}")
                 .body("errors[0].field", equalTo("labels.a")).body("errors[0].message", equalTo("must be a string"));
