@@ -69,16 +69,26 @@ final class TestCluster implements AutoCloseable {
 
     /** A node joining the running cluster. */
     ServerProcess join(String id) throws IOException, InterruptedException {
-        return launch(id).awaitReady();
+        return join(id, Map.of());
+    }
+
+    /** The same with settings of its own on top of the cluster's. */
+    ServerProcess join(String id, Map<String, String> own) throws IOException, InterruptedException {
+        return launch(id, own).awaitReady();
     }
 
     private ServerProcess launch(String id) throws IOException {
+        return launch(id, Map.of());
+    }
+
+    private ServerProcess launch(String id, Map<String, String> own) throws IOException {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl());
         env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
         env.put("QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "8");
         env.put("FLOW_WORKER_TASK_POOL_SIZE", "4");
         env.putAll(settings);
+        env.putAll(own);
         ServerProcess node = new ServerProcess(dir, id, env).launch();
         nodes.put(id, node);
         return node;
@@ -165,6 +175,10 @@ final class TestCluster implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    int databasePort() {
+        return db.port();
     }
 
     String jdbcUrl() {

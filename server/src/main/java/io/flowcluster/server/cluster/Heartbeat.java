@@ -14,9 +14,10 @@ import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * Proves this node alive. When it cannot (the database is out of reach) for longer than the
- * node timeout, or learns it was declared dead, it stops its running steps: by then the
- * scheduler hands them to other nodes, and a step must not run in two places at once.
+ * Proves this node alive. When it cannot (the database is out of reach), it stops its running
+ * steps at once, before the others may count it dead and run them again (a step must not run
+ * in two places at once); likewise when it learns it was declared dead. A watchdog of its own
+ * decides this, so that a heartbeat stuck on a silent network cannot delay it.
  */
 @Singleton
 public class Heartbeat {
@@ -26,9 +27,12 @@ public class Heartbeat {
     private final ClusterStore store;
     private final LocalNode node;
     private final Worker worker;
-    private final Duration timeout;
+    private final Duration nodeTimeout;
+    private final Duration fenceAfter;
     private final WakeupLoop loop;
-    private volatile long lastBeatNanos = System.nanoTime();
+    private final WakeupLoop watchdog;
+    /** When the last heartbeat that got through was sent: the database stamped it no earlier. */
+    private volatile long lastContactNanos = System.nanoTime();
     /** Set when this node stopped its steps itself; cleared once they are handed back. */
     private volatile boolean fenced;
 
@@ -36,50 +40,67 @@ public class Heartbeat {
         this.store = store;
         this.node = node;
         this.worker = worker;
-        this.timeout = config.cluster().nodeTimeout();
         Duration interval = config.cluster().heartbeatInterval();
+        this.nodeTimeout = config.cluster().nodeTimeout();
+        this.fenceAfter = fenceAfter(nodeTimeout, interval);
         this.loop = new WakeupLoop("flow-heartbeat", () -> {
             beat();
             return interval;
         }, interval);
+        this.watchdog = new WakeupLoop("flow-fence-watchdog", () -> {
+            fenceIfOutOfContact();
+            return interval.dividedBy(2);
+        }, interval);
+    }
+
+    /**
+     * A heartbeat interval before the node timeout (at least half of it): the others count
+     * this node dead only after the timeout, and then still need a scheduler pass and a claim
+     * before another attempt starts.
+     */
+    static Duration fenceAfter(Duration nodeTimeout, Duration interval) {
+        Duration early = nodeTimeout.minus(interval);
+        Duration half = nodeTimeout.dividedBy(2);
+        return early.compareTo(half) < 0 ? half : early;
     }
 
     void start(@Observes @Priority(25) StartupEvent event) {
-        lastBeatNanos = System.nanoTime();
+        lastContactNanos = System.nanoTime();
         loop.start();
+        watchdog.start();
     }
 
     /** Last at shutdown: the node stays a live member while it drains. */
     void stop(@Observes @Priority(30) ShutdownEvent event) {
+        watchdog.stop();
         loop.stop();
     }
 
-    private void beat() {
-        boolean alive;
-        try {
-            alive = store.heartbeat(node.id(), node.incarnation());
-        } catch (RuntimeException e) {
-            if (!fenced && System.nanoTime() - lastBeatNanos > timeout.toNanos()) {
-                LOG.warnf("Lost contact with the database for over %s; stopping this node's steps", timeout);
-                worker.handBackAll("lost contact with the database");
-                fenced = true;
-            }
-            throw e;
+    private void fenceIfOutOfContact() {
+        if (!fenced && System.nanoTime() - lastContactNanos > fenceAfter.toNanos()) {
+            fenced = true;
+            LOG.warnf("Lost contact with the database for over %s; stopping this node's steps now", fenceAfter);
+            worker.handBackAll("lost contact with the database", Duration.ZERO);
         }
+    }
+
+    private void beat() {
+        long sent = System.nanoTime();
+        boolean alive = store.heartbeat(node.id(), node.incarnation());
         if (alive && !fenced) {
-            lastBeatNanos = System.nanoTime();
+            lastContactNanos = sent;
             return;
         }
         if (!alive) {
-            LOG.warnf("This node was declared dead (silent for over %s); stopping its steps and rejoining", timeout);
-            worker.handBackAll("declared dead");
+            LOG.warnf("This node was declared dead (silent for over %s); stopping its steps and rejoining", nodeTimeout);
+            worker.handBackAll("declared dead", Duration.ZERO); // they may run elsewhere already
         } else {
             LOG.infof("The database is back; handing back the steps this node stopped");
         }
         // the stopped steps' attempts are still open in the database: mark them lost so they run again
         worker.awaitIdle();
         worker.register();
+        lastContactNanos = System.nanoTime();
         fenced = false;
-        lastBeatNanos = System.nanoTime();
     }
 }

@@ -183,14 +183,23 @@ public class Worker {
 
     /** Stops every running step without recording its end: another attempt will run elsewhere. */
     public void handBackAll(String reason) {
+        handBackAll(reason, config.worker().killGrace());
+    }
+
+    /** The same with {@code grace} between SIGTERM and SIGKILL: zero when another node may take the steps over any moment. */
+    public void handBackAll(String reason, Duration grace) {
         if (!running.isEmpty()) {
             LOG.warnf("Stopping %d running steps: %s", running.size(), reason);
         }
-        running.values().forEach(this::handBack);
+        running.values().forEach(e -> handBack(e, grace));
     }
 
     private void handBack(Execution e) {
-        stopper.submit(() -> e.stop(Execution.StopReason.HANDED_BACK, config.worker().killGrace()));
+        handBack(e, config.worker().killGrace());
+    }
+
+    private void handBack(Execution e, Duration grace) {
+        stopper.submit(() -> e.stop(Execution.StopReason.HANDED_BACK, grace));
     }
 
     private Duration claim() {
