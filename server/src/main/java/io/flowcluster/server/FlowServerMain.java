@@ -1,6 +1,6 @@
 package io.flowcluster.server;
 
-import io.flowcluster.server.embedded.ApiTokenFile;
+import io.flowcluster.server.embedded.SecretFile;
 import io.flowcluster.server.embedded.EmbeddedDatabase;
 import io.flowcluster.server.local.LocalCluster;
 import io.flowcluster.server.node.ProcessProtection;
@@ -50,7 +50,7 @@ public final class FlowServerMain {
         if (local && nodes > 1) {
             EmbeddedDatabase db = startEmbedded(dataDir);
             String token = env.getOptionalValue(API_TOKEN, String.class)
-                    .orElseGet(() -> ApiTokenFile.loadOrCreate(dataDir.resolve("api-token")));
+                    .orElseGet(() -> SecretFile.loadOrCreate(dataDir.resolve("api-token")));
             LocalCluster.run(db, token, dataDir, nodes,
                     env.getOptionalValue(LOCAL_BASE_PORT, Integer.class).orElse(DEFAULT_BASE_PORT),
                     env.getOptionalValue(LOCAL_JVM_OPTIONS, String.class).orElse(DEFAULT_JVM_OPTIONS));
@@ -59,12 +59,13 @@ public final class FlowServerMain {
         if (local) {
             EmbeddedDatabase db = startEmbedded(dataDir);
             System.setProperty(DATASOURCE_URL, db.jdbcUrl());
-            System.setProperty("quarkus.datasource.username", EmbeddedDatabase.USER);
+            System.setProperty("quarkus.datasource.username", db.user());
+            System.setProperty("quarkus.datasource.password", db.password());
             System.out.println("Embedded PostgreSQL: " + db.jdbcUrl() + " (data in " + dataDir.resolve("postgres") + ")");
         }
         if (env.getOptionalValue(API_TOKEN, String.class).isEmpty()) {
             Path tokenFile = dataDir.resolve("api-token");
-            System.setProperty(API_TOKEN, ApiTokenFile.loadOrCreate(tokenFile));
+            System.setProperty(API_TOKEN, SecretFile.loadOrCreate(tokenFile));
             // where to find it, never the token itself: terminals are scrolled back, logged and shared
             System.out.println("API token kept in " + tokenFile + ": export TOKEN=$(cat " + tokenFile + ")");
         }
@@ -73,6 +74,6 @@ public final class FlowServerMain {
 
     private static EmbeddedDatabase startEmbedded(Path dataDir) {
         EMBEDDED_PG_LOG.setLevel(java.util.logging.Level.WARNING);
-        return EmbeddedDatabase.start(dataDir.resolve("postgres"));
+        return EmbeddedDatabase.startSecured(dataDir.resolve("postgres"));
     }
 }

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -15,14 +18,45 @@ import java.util.Optional;
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
+    /** The superuser, which tests and benchmarks use on their throw-away databases. */
     public static final String USER = "postgres";
     public static final String DATABASE = "postgres";
+    /** The role the nodes of a local cluster connect as: it owns the schema, and is no superuser. */
+    public static final String APP_ROLE = "flow";
+    /** The first line of a pg_hba.conf that requires a password of every connection. */
+    static final String PASSWORDS_REQUIRED = "# flowcluster: every connection needs its password";
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(15);
 
     private final EmbeddedPostgres postgres;
+    private final String user;
+    private final String password;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, String user, String password) {
         this.postgres = postgres;
+        this.user = user;
+        this.password = password;
+    }
+
+    /**
+     * The database of a local installation: as {@link #start(Path)}, and every connection needs
+     * a password (steps run on the same machine: trust on loopback would hand them the
+     * superuser). The superuser's and the node role's passwords are generated once and kept,
+     * owner-readable only, beside the data directory; a data directory of an earlier version,
+     * open to all, is secured on its first start, its tables handed to the node role.
+     */
+    public static EmbeddedDatabase startSecured(Path dataDir) {
+        String superuser = SecretFile.loadOrCreate(dataDir.resolveSibling("postgres-superuser-password"));
+        String app = SecretFile.loadOrCreate(dataDir.resolveSibling("postgres-" + APP_ROLE + "-password"));
+        boolean secured = passwordsRequired(dataDir);
+        EmbeddedPostgres.Builder builder = durable(dataDir, 0);
+        if (secured) {
+            builder.setConnectConfig("password", superuser);
+        }
+        EmbeddedDatabase db = start(builder, dataDir, APP_ROLE, app);
+        if (!secured) {
+            db.requirePasswords(dataDir, superuser, app);
+        }
+        return db;
     }
 
     /** Starts PostgreSQL on {@code dataDir}, creating the cluster there the first time. */
@@ -30,25 +64,69 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return start(dataDir, 0);
     }
 
-    /** The same on a given port (0: any free one), so that a restarted database is found where it was. */
+    /**
+     * The same on a given port (0: any free one), so that a restarted database is found where
+     * it was; open to the superuser without a password, for tests and benchmarks.
+     */
     public static EmbeddedDatabase start(Path dataDir, int port) {
+        return start(durable(dataDir, port), dataDir, USER, "");
+    }
+
+    private static EmbeddedPostgres.Builder durable(Path dataDir, int port) {
+        EmbeddedPostgres.Builder builder = builder();
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        return builder
+                .setDataDirectory(dataDir.toFile())
+                .setCleanDataDirectory(false)
+                // zonky turns durability off for tests; data kept on a laptop needs it on
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on");
+    }
+
+    private static EmbeddedDatabase start(EmbeddedPostgres.Builder builder, Path dataDir, String user, String password) {
         try {
             Files.createDirectories(dataDir.getParent());
             stopOrphan(dataDir);
-            EmbeddedPostgres.Builder builder = builder();
-            if (port > 0) {
-                builder.setPort(port);
-            }
-            return new EmbeddedDatabase(builder
-                    .setDataDirectory(dataDir.toFile())
-                    .setCleanDataDirectory(false)
-                    // zonky turns durability off for tests; data kept on a laptop needs it on
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on")
-                    .start());
+            return new EmbeddedDatabase(builder.start(), user, password);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir, e);
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir
+                    + (passwordsRequired(dataDir) ? " (it needs the superuser password kept in "
+                    + dataDir.resolveSibling("postgres-superuser-password") + ")" : ""), e);
+        }
+    }
+
+    static boolean passwordsRequired(Path dataDir) {
+        try {
+            Path hba = dataDir.resolve("pg_hba.conf");
+            return Files.exists(hba) && Files.readString(hba).startsWith(PASSWORDS_REQUIRED);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Gives the superuser a password, makes the node role own the schema, then requires passwords of every connection. */
+    private void requirePasswords(Path dataDir, String superuser, String app) {
+        try (Connection c = postgres.getDatabase(USER, DATABASE).getConnection(); Statement st = c.createStatement()) {
+            // generated passwords are hex: safe to write into the statements as they are
+            st.execute("alter role " + USER + " password '" + superuser + "'");
+            st.execute("do $$ begin if not exists (select from pg_roles where rolname = '" + APP_ROLE + "') then create role "
+                    + APP_ROLE + " login; end if; end $$");
+            st.execute("alter role " + APP_ROLE + " login nosuperuser password '" + app + "'");
+            st.execute("alter schema public owner to " + APP_ROLE);
+            // tables (with their indexes and identity sequences) an earlier version created as the superuser
+            st.execute("do $$ declare t record; begin for t in select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+                    + "where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm') loop "
+                    + "execute format('alter table public.%I owner to " + APP_ROLE + "', t.relname); end loop; end $$");
+            Files.writeString(dataDir.resolve("pg_hba.conf"), PASSWORDS_REQUIRED + "\n"
+                    + "local all all scram-sha-256\n"
+                    + "host all all 127.0.0.1/32 scram-sha-256\n"
+                    + "host all all ::1/128 scram-sha-256\n");
+            st.execute("select pg_reload_conf()");
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot secure the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -58,7 +136,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     public static EmbeddedDatabase startTemporary() {
         try {
-            return new EmbeddedDatabase(builder().start());
+            return new EmbeddedDatabase(builder().start(), USER, "");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a temporary embedded PostgreSQL", e);
         }
@@ -80,6 +158,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public int port() {
         return postgres.getPort();
+    }
+
+    /** The role to connect as. */
+    public String user() {
+        return user;
+    }
+
+    /** Its password: empty where none is needed. */
+    public String password() {
+        return password;
     }
 
     @Override

@@ -69,7 +69,8 @@ public final class LocalCluster {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", EmbeddedDatabase.USER);
+        env.put("QUARKUS_DATASOURCE_USERNAME", database.user());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", database.password());
         env.put("FLOW_API_TOKEN", token);
         env.put("FLOW_NODE_ID", id);
         env.put("FLOW_COORDINATION", "jdbc");

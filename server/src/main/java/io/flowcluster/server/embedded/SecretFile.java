@@ -9,12 +9,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-/** The API token of a local installation: generated once, kept readable by its owner only. */
-public final class ApiTokenFile {
+/** A secret of a local installation (the API token, database passwords): generated once, kept readable by its owner only. */
+public final class SecretFile {
 
     private static final int TOKEN_BYTES = 32;
 
-    private ApiTokenFile() {
+    private SecretFile() {
     }
 
     public static String loadOrCreate(Path file) {
@@ -34,7 +34,7 @@ public final class ApiTokenFile {
             Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
             return token;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the API token file " + file, e);
+            throw new UncheckedIOException("cannot read or create the secret file " + file, e);
         }
     }
 }
