@@ -55,6 +55,20 @@ public record Ring(long epoch, SortedSet<String> members, SortedSet<String> drai
         return new Ring(current.map(Ring::epoch).orElse(0L) + 1, members, draining);
     }
 
+    /**
+     * The ring while the StatefulSet scales: members leaving drain as long as the scale-down
+     * lasts; once it is done they leave the ring at once, before their pods go, and never
+     * come back as full members (the scheduler would dispatch new steps to them).
+     */
+    public static Ring next(Optional<Ring> current, Set<String> ready, ScaleDown scaleDown) {
+        SortedSet<String> members = new TreeSet<>(ready);
+        if (scaleDown.done()) {
+            members.removeAll(scaleDown.leaving());
+            return next(current, members, Set.of());
+        }
+        return next(current, members, scaleDown.leaving());
+    }
+
     private static SortedSet<String> ids(String list) {
         SortedSet<String> ids = new TreeSet<>();
         if (list != null) {

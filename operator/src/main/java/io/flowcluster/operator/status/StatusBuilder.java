@@ -26,10 +26,12 @@ public final class StatusBuilder {
         FlowClusterStatus previous = Optional.ofNullable(fc.getStatus()).orElseGet(FlowClusterStatus::new);
         long generation = Optional.ofNullable(fc.getMetadata().getGeneration()).orElse(0L);
         int wanted = orDefault(fc.getSpec().replicas, Defaults.REPLICAS);
+        // while leaving nodes drain the StatefulSet keeps them: they count until it lets them go
+        int expected = seen.scaleDown().replicas();
         FlowClusterStatus status = new FlowClusterStatus();
         status.observedGeneration = generation;
         status.selector = Names.selectorString(fc);
-        status.replicas = seen.pods().size();
+        status.replicas = (int) seen.pods().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).count();
         status.readyReplicas = (int) seen.pods().stream().filter(Observed::ready).count();
 
         status.ring = new FlowClusterStatus.RingStatus();
@@ -63,7 +65,7 @@ public final class StatusBuilder {
 
         List<Condition> conditions = new ArrayList<>();
         Optional<String> stuck = seen.pods().stream().map(Observed::stuck).flatMap(Optional::stream).findFirst();
-        boolean allReady = status.readyReplicas >= wanted && status.replicas == wanted;
+        boolean allReady = status.readyReplicas >= expected && status.replicas == expected;
         boolean ringApplied = seen.state().map(s -> s.desiredEpoch() != null && s.desiredEpoch() == seen.ring().epoch()).orElse(false);
         boolean rolling = seen.statefulSet().map(s -> s.getStatus() != null
                 && !java.util.Objects.equals(s.getStatus().getCurrentRevision(), s.getStatus().getUpdateRevision())).orElse(false);
@@ -85,7 +87,7 @@ public final class StatusBuilder {
         String progressMessage = switch (progressReason) {
             case "Draining" -> "draining " + String.join(", ", seen.scaleDown().leaving()) + " before removing them";
             case "RollingUpdate" -> "rolling out a new pod template";
-            case "Scaling" -> status.readyReplicas + " of " + wanted + " server pods ready";
+            case "Scaling" -> status.readyReplicas + " of " + expected + " server pods ready";
             case "RingPending" -> "the scheduler has not applied ring epoch " + seen.ring().epoch() + " yet";
             default -> "";
         };
@@ -93,9 +95,11 @@ public final class StatusBuilder {
                 generation, previous.conditions, now));
 
         boolean ready = allReady && leader.isPresent() && stuck.isEmpty();
-        conditions.add(Conditions.of(READY, ready, ready ? "AllNodesReady" : leader.isEmpty() ? "NoScheduler" : "NodesNotReady",
+        String notReady = !allReady || stuck.isPresent() ? "NodesNotReady" : "NoScheduler";
+        conditions.add(Conditions.of(READY, ready, ready ? "AllNodesReady" : notReady,
                 ready ? status.readyReplicas + " nodes ready, scheduler " + leader.get()
-                        : status.readyReplicas + " of " + wanted + " server pods ready",
+                        : notReady.equals("NoScheduler") ? "all " + status.readyReplicas + " server pods ready, no scheduler yet"
+                        : status.readyReplicas + " of " + expected + " server pods ready",
                 generation, previous.conditions, now));
         status.conditions = conditions;
         return status;

@@ -30,7 +30,8 @@ class StatusBuilderTest {
         FlowClusterStatus s = StatusBuilder.build(cluster(2, null), seen(List.of(pod("fc-0", false)), null, null), "t1");
         assertThat(condition(s, "Ready")).satisfies(c -> {
             assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getReason()).isEqualTo("NoScheduler");
+            assertThat(c.getReason()).as("pods not ready come first: no scheduler can be had without them").isEqualTo("NodesNotReady");
+            assertThat(c.getMessage()).isEqualTo("0 of 2 server pods ready");
         });
         assertThat(condition(s, "Progressing").getReason()).isEqualTo("Scaling");
         assertThat(condition(s, "Degraded").getStatus()).isEqualTo("False");
@@ -51,6 +52,36 @@ class StatusBuilderTest {
         assertThat(s.scheduler.leader).isEqualTo("fc-1");
         assertThat(s.scheduler.epoch).isEqualTo(9);
         assertThat(s.members).singleElement().satisfies(m -> assertThat(m.ownedJobs).isEqualTo(3));
+    }
+
+    @Test
+    void readyPodsWithoutAnySchedulerSaySo() {
+        FlowClusterStatus s = StatusBuilder.build(cluster(2, null), seen(List.of(pod("fc-0", true), pod("fc-1", true)), null, null), "t1");
+        assertThat(condition(s, "Ready").getReason()).isEqualTo("NoScheduler");
+        assertThat(condition(s, "Degraded").getReason()).isEqualTo("NoScheduler");
+    }
+
+    @Test
+    void aHealthyScaleDownStaysReadyWhileTheLeavingNodeDrains() {
+        ScaleDown draining = new ScaleDown(3, new TreeSet<>(Set.of("fc-2")), false);
+        Observed seen = new Observed(Optional.empty(), List.of(pod("fc-0", true), pod("fc-1", true), pod("fc-2", true)),
+                Optional.of(lease("fc-0")), Optional.empty(), RING, draining, "t0");
+        FlowClusterStatus s = StatusBuilder.build(cluster(2, null), seen, "t1");
+        assertThat(condition(s, "Ready")).satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getMessage()).doesNotContain("of 2");
+        });
+        assertThat(condition(s, "Progressing").getReason()).isEqualTo("Draining");
+        assertThat(s.scaleDown.from).isEqualTo(3);
+        assertThat(s.scaleDown.to).isEqualTo(2);
+
+        // done: the StatefulSet has 2 replicas, the leaving pod terminates
+        Pod terminating = new PodBuilder(pod("fc-2", false)).editMetadata().withDeletionTimestamp("2026-01-01T00:00:00Z").endMetadata().build();
+        Observed after = new Observed(Optional.empty(), List.of(pod("fc-0", true), pod("fc-1", true), terminating),
+                Optional.of(lease("fc-0")), Optional.empty(), RING, STEADY, null);
+        FlowClusterStatus s2 = StatusBuilder.build(cluster(2, null), after, "t2");
+        assertThat(condition(s2, "Ready").getStatus()).isEqualTo("True");
+        assertThat(s2.replicas).isEqualTo(2);
     }
 
     @Test
