@@ -24,7 +24,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: ["flowclusters/status"]
   verbs: ["get", "update", "patch"]
 - apiGroups: [""]
-  resources: ["pods"]
+  resources: ["pods", "persistentvolumeclaims"]
   verbs: ["get", "list", "watch"]
 - apiGroups: [""]
   resources: ["configmaps", "secrets", "services", "serviceaccounts"]
@@ -43,5 +43,5 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   verbs: ["get", "list", "watch", "create", "update"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 {{- end -}}

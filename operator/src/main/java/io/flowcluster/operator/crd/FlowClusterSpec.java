@@ -19,8 +19,9 @@ public class FlowClusterSpec {
     @SpecReplicas
     public Integer replicas;
 
-    @JsonPropertyDescription("The flow server image.")
+    @JsonPropertyDescription("The flow server image: [registry[:port]/]path[:tag][@sha256:digest].")
     @Default(Defaults.IMAGE)
+    @Pattern(Defaults.IMAGE_PATTERN)
     public String image;
 
     @JsonPropertyDescription("When to pull the image: Always, IfNotPresent or Never.")

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.leaseDuration) || !has(self.renewInterval) || duration(self.leaseDuration) > duration(self.renewInterval)",
+        message = "leaseDuration must be longer than renewInterval: the holder renews the lease before it expires")
 public class SchedulerSpec {
 
     @JsonPropertyDescription("How long the scheduler lease lasts without renewal: the takeover time after a crash (e.g. 2s).")

@@ -179,8 +179,9 @@ public final class ServerObjects {
                 .endHttpGet().withPeriodSeconds(5).withFailureThreshold(3).endReadinessProbe()
                 .withNewLivenessProbe().withNewHttpGet().withPath("/q/health/live").withPort(new IntOrString(Names.HTTP_PORT_NAME))
                 .endHttpGet().withInitialDelaySeconds(10).withPeriodSeconds(10).withFailureThreshold(6).endLivenessProbe()
-                // let endpoints drop the pod before SIGTERM starts the server's own drain
-                .withNewLifecycle().withNewPreStop().withNewSleep().withSeconds(2L).endSleep().endPreStop().endLifecycle()
+                // let endpoints drop the pod before SIGTERM starts the server's own drain; an exec of the
+                // image's sleep, not the sleep action, which Kubernetes before 1.30 prunes into an invalid pod
+                .withNewLifecycle().withNewPreStop().withNewExec().withCommand("sleep", "2").endExec().endPreStop().endLifecycle()
                 .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
                 .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()

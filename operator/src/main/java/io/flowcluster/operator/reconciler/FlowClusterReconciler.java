@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.flowcluster.operator.crd.Defaults;
 import io.flowcluster.operator.crd.FlowCluster;
@@ -19,12 +20,16 @@ import io.flowcluster.operator.desired.Names;
 import io.flowcluster.operator.desired.ServerObjects;
 import io.flowcluster.operator.ring.Ring;
 import io.flowcluster.operator.ring.ScaleDown;
+import io.flowcluster.operator.status.Blocker;
+import io.flowcluster.operator.status.Conditions;
+import io.flowcluster.operator.status.KubernetesVersion;
 import io.flowcluster.operator.status.Observed;
 import io.flowcluster.operator.status.SchedulerState;
 import io.flowcluster.operator.status.StatusBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -36,6 +41,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -60,6 +66,7 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
     private final KubernetesClient client;
     private final Applier applier;
     private final MeterRegistry metrics;
+    private volatile Optional<KubernetesVersion> kubernetesVersion;
 
     FlowClusterReconciler(KubernetesClient client, MeterRegistry metrics) {
         this.client = client;
@@ -93,6 +100,12 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
         metrics.counter("flowcluster.reconciliations", "namespace", fc.getMetadata().getNamespace()).increment();
         String ns = fc.getMetadata().getNamespace();
         Instant now = Instant.now();
+        Optional<KubernetesVersion> version = kubernetesVersion();
+        if (version.isPresent() && !version.get().supported()) {
+            degrade(fc, "UnsupportedKubernetesVersion", "Kubernetes " + version.get() + " is older than "
+                    + KubernetesVersion.OLDEST_SUPPORTED + ", the oldest this operator supports: nothing was created", now);
+            return UpdateControl.<FlowCluster>noUpdate().rescheduleAfter(RESYNC);
+        }
 
         applyOwned(fc);
         List<Pod> pods = context.getSecondaryResources(Pod.class).stream()
@@ -113,11 +126,12 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
                 parse(since, now), now, durationOf(orDefault(fc.getSpec().drainTimeout, Defaults.DRAIN_TIMEOUT)));
         applier.apply(ServerObjects.statefulSet(fc, scaleDown.replicas()));
         if (scaleDown.done() && !scaleDown.leaving().isEmpty()) {
-            event(fc, "ScaledDown", "removed " + String.join(", ", scaleDown.leaving()) + " after draining");
+            event(fc, "Normal", "ScaledDown", "removed " + String.join(", ", scaleDown.leaving()) + " after draining");
         }
 
         Ring ring = publishRing(fc, pods, scaleDown);
-        Observed observed = new Observed(sts, pods, lease, state, ring, scaleDown, scaleDown.done() ? null : since);
+        Observed observed = new Observed(sts, pods, lease, state, ring, scaleDown, scaleDown.done() ? null : since,
+                blockers(fc, sts, now));
         FlowClusterStatus status = StatusBuilder.build(fc, observed, now.toString());
         if (!Serialization.asJson(status).equals(Serialization.asJson(fc.getStatus()))) {
             // built again on the stored status, not the cached one, which may not hold our last write
@@ -158,6 +172,80 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
         applier.createIfAbsent(CoordinationObjects.schedulerState(fc));
     }
 
+    /**
+     * A reconciliation failed: the status says why ({@code Degraded}) and a Warning Event
+     * says it once, while JOSDK retries with a growing backoff (never giving up, see
+     * application.properties).
+     */
+    @Override
+    public ErrorStatusUpdateControl<FlowCluster> updateErrorStatus(FlowCluster fc, Context<FlowCluster> context, Exception e) {
+        LOG.warnf("%s/%s: reconciliation failed: %s", fc.getMetadata().getNamespace(), fc.getMetadata().getName(), e.toString());
+        try {
+            degrade(fc, "ReconcileFailed", "could not apply the spec (retrying): " + describe(e), Instant.now());
+        } catch (RuntimeException statusFailed) {
+            LOG.warnf("Could not report the failure in the status: %s", statusFailed.getMessage());
+        }
+        return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    /** Sets Degraded on the stored status; a Warning Event when the reason or message is new. */
+    private void degrade(FlowCluster fc, String reason, String message, Instant now) {
+        boolean news = Optional.ofNullable(fc.getStatus()).flatMap(s -> Conditions.find(s.conditions, StatusBuilder.DEGRADED))
+                .map(c -> !"True".equals(c.getStatus()) || !reason.equals(c.getReason()) || !message.equals(c.getMessage()))
+                .orElse(true);
+        if (news) {
+            event(fc, "Warning", reason, message);
+        }
+        client.resources(FlowCluster.class).inNamespace(fc.getMetadata().getNamespace()).withName(fc.getMetadata().getName())
+                .editStatus(latest -> {
+                    FlowCluster stored = new FlowCluster();
+                    stored.setMetadata(fc.getMetadata());
+                    stored.setSpec(fc.getSpec());
+                    stored.setStatus(latest.getStatus());
+                    latest.setStatus(StatusBuilder.degraded(stored, reason, message, now.toString()));
+                    return latest;
+                });
+    }
+
+    /** What went wrong, in the API server's words where it gave some; one line, bounded. */
+    static String describe(Exception e) {
+        String text = e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null
+                ? k.getStatus().getMessage() : String.valueOf(e.getMessage());
+        text = text.lines().findFirst().orElse(e.getClass().getSimpleName());
+        return text.length() > 400 ? text.substring(0, 400) + "..." : text;
+    }
+
+    private Optional<KubernetesVersion> kubernetesVersion() {
+        if (kubernetesVersion == null) {
+            try {
+                var info = client.getKubernetesVersion();
+                kubernetesVersion = KubernetesVersion.parse(info.getMajor(), info.getMinor());
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not read the Kubernetes version (%s); going on as if supported", e.getMessage());
+                return Optional.empty();
+            }
+        }
+        return kubernetesVersion;
+    }
+
+    /** What keeps the server's or the embedded database's pods from existing or starting, read from the API server. */
+    private List<Blocker> blockers(FlowCluster fc, Optional<StatefulSet> sts, Instant now) {
+        String ns = fc.getMetadata().getNamespace();
+        List<Blocker> blockers = new ArrayList<>();
+        Blocker.failedCreate(sts, events(ns, Names.server(fc)), now).ifPresent(blockers::add);
+        if (DatabaseObjects.embedded(fc)) {
+            Optional<StatefulSet> db = Optional.ofNullable(client.apps().statefulSets().inNamespace(ns).withName(Names.database(fc)).get());
+            Blocker.failedCreate(db, events(ns, Names.database(fc)), now).ifPresent(blockers::add);
+            Blocker.unboundVolume(client.persistentVolumeClaims().inNamespace(ns)
+                    .withLabels(Names.labels(fc, Names.DATABASE)).list().getItems(), now).ifPresent(blockers::add);
+        }
+        return blockers;
+    }
+
+    private List<io.fabric8.kubernetes.api.model.Event> events(String namespace, String involvedName) {
+        return client.v1().events().inNamespace(namespace).withField("involvedObject.name", involvedName).list().getItems();
+    }
+
     /** Writes the ring ConfigMap when the Ready members or the draining ones changed, with an Event. */
     private Ring publishRing(FlowCluster fc, List<Pod> pods, ScaleDown scaleDown) {
         ConfigMap existing = client.configMaps().inNamespace(fc.getMetadata().getNamespace()).withName(Names.ring(fc)).get();
@@ -168,7 +256,7 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
             String message = "ring epoch " + next.epoch() + ": members [" + String.join(", ", next.members()) + "]"
                     + (next.draining().isEmpty() ? "" : ", draining [" + String.join(", ", next.draining()) + "]");
             LOG.infof("%s/%s %s", fc.getMetadata().getNamespace(), fc.getMetadata().getName(), message);
-            event(fc, "RingChanged", message);
+            event(fc, "Normal", "RingChanged", message);
         }
         return next;
     }
@@ -181,14 +269,14 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
         return drained;
     }
 
-    private void event(FlowCluster fc, String reason, String message) {
+    private void event(FlowCluster fc, String type, String reason, String message) {
         try {
             client.v1().events().inNamespace(fc.getMetadata().getNamespace()).resource(new EventBuilder()
                     .withNewMetadata().withGenerateName(fc.getMetadata().getName() + "-").endMetadata()
                     .withNewInvolvedObject().withApiVersion(fc.getApiVersion()).withKind(fc.getKind())
                     .withName(fc.getMetadata().getName()).withNamespace(fc.getMetadata().getNamespace())
                     .withUid(fc.getMetadata().getUid()).endInvolvedObject()
-                    .withReason(reason).withMessage(message).withType("Normal")
+                    .withReason(reason).withMessage(message).withType(type)
                     .withReportingComponent(Names.MANAGED_BY).withSource(new io.fabric8.kubernetes.api.model.EventSource(Names.MANAGED_BY, null))
                     .withFirstTimestamp(Instant.now().toString()).withLastTimestamp(Instant.now().toString()).withCount(1)
                     .build()).create();

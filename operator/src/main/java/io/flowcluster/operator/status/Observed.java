@@ -10,7 +10,12 @@ import java.util.Optional;
 
 /** What the operator saw and decided in one reconciliation: the input of the status. */
 public record Observed(Optional<StatefulSet> statefulSet, List<Pod> pods, Optional<Lease> lease,
-        Optional<SchedulerState> state, Ring ring, ScaleDown scaleDown, String scaleDownSince) {
+        Optional<SchedulerState> state, Ring ring, ScaleDown scaleDown, String scaleDownSince, List<Blocker> blockers) {
+
+    public Observed(Optional<StatefulSet> statefulSet, List<Pod> pods, Optional<Lease> lease,
+            Optional<SchedulerState> state, Ring ring, ScaleDown scaleDown, String scaleDownSince) {
+        this(statefulSet, pods, lease, state, ring, scaleDown, scaleDownSince, List.of());
+    }
 
     public static boolean ready(Pod pod) {
         return pod.getStatus() != null && pod.getStatus().getConditions() != null
@@ -27,7 +32,8 @@ public record Observed(Optional<StatefulSet> statefulSet, List<Pod> pods, Option
         return pod.getStatus().getContainerStatuses().stream()
                 .filter(s -> s.getState() != null && s.getState().getWaiting() != null)
                 .map(s -> s.getState().getWaiting().getReason())
-                .filter(r -> List.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "CreateContainerConfigError").contains(r))
+                .filter(r -> List.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull",
+                        "CreateContainerConfigError", "CreateContainerError", "RunContainerError").contains(r))
                 .findFirst();
     }
 }

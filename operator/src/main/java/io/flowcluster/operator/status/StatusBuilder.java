@@ -4,6 +4,7 @@ import static io.flowcluster.operator.crd.Defaults.orDefault;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.flowcluster.operator.crd.Defaults;
 import io.flowcluster.operator.crd.FlowCluster;
 import io.flowcluster.operator.crd.FlowClusterStatus;
@@ -70,8 +71,10 @@ public final class StatusBuilder {
         boolean rolling = seen.statefulSet().map(s -> s.getStatus() != null
                 && !java.util.Objects.equals(s.getStatus().getCurrentRevision(), s.getStatus().getUpdateRevision())).orElse(false);
 
-        if (stuck.isPresent()) {
-            conditions.add(Conditions.of(DEGRADED, true, stuck.get(), "a server pod cannot start: " + stuck.get(),
+        Optional<Blocker> blocker = stuck.map(r -> new Blocker(r, "a server pod cannot start: " + r))
+                .or(() -> seen.blockers().stream().findFirst());
+        if (blocker.isPresent()) {
+            conditions.add(Conditions.of(DEGRADED, true, blocker.get().reason(), blocker.get().message(),
                     generation, previous.conditions, now));
         } else if (status.readyReplicas > 0 && leader.isEmpty()) {
             conditions.add(Conditions.of(DEGRADED, true, "NoScheduler", "no node holds the scheduler lease",
@@ -101,6 +104,25 @@ public final class StatusBuilder {
                         : notReady.equals("NoScheduler") ? "all " + status.readyReplicas + " server pods ready, no scheduler yet"
                         : status.readyReplicas + " of " + expected + " server pods ready",
                 generation, previous.conditions, now));
+        status.conditions = conditions;
+        return status;
+    }
+
+    /**
+     * The status kept as it was but for {@code Degraded}, which says why the operator cannot
+     * realize the spec (an unsupported cluster, a reconciliation that failed).
+     */
+    public static FlowClusterStatus degraded(FlowCluster fc, String reason, String message, String now) {
+        FlowClusterStatus previous = Optional.ofNullable(fc.getStatus()).orElseGet(FlowClusterStatus::new);
+        long generation = Optional.ofNullable(fc.getMetadata().getGeneration()).orElse(0L);
+        FlowClusterStatus status = Serialization.clone(previous);
+        status.observedGeneration = generation;
+        List<Condition> conditions = new ArrayList<>(Optional.ofNullable(previous.conditions).orElse(List.of()));
+        conditions.removeIf(c -> DEGRADED.equals(c.getType()));
+        conditions.add(0, Conditions.of(DEGRADED, true, reason, message, generation, previous.conditions, now));
+        if (Conditions.find(conditions, READY).isEmpty()) {
+            conditions.add(Conditions.of(READY, false, reason, message, generation, previous.conditions, now));
+        }
         status.conditions = conditions;
         return status;
     }

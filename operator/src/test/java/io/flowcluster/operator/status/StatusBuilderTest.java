@@ -85,6 +85,29 @@ class StatusBuilderTest {
     }
 
     @Test
+    void aSpecThatCannotBeRealizedIsDegradedWithItsReasonAndTheRestStays() {
+        FlowCluster fc = cluster(2, null);
+        fc.setStatus(StatusBuilder.build(fc, seen(List.of(pod("fc-0", true), pod("fc-1", true)), lease("fc-1"), null), "t1"));
+        FlowClusterStatus s = StatusBuilder.degraded(fc, "ReconcileFailed", "could not apply the spec (retrying): quota exceeded", "t2");
+        assertThat(condition(s, "Degraded")).satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isEqualTo("ReconcileFailed");
+            assertThat(c.getLastTransitionTime()).isEqualTo("t2");
+        });
+        assertThat(condition(s, "Ready").getLastTransitionTime()).isEqualTo("t1");
+        assertThat(s.readyReplicas).isEqualTo(2);
+        assertThat(fc.getStatus().conditions).as("the observed status is left as it was")
+                .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("AsExpected"));
+    }
+
+    @Test
+    void aPodBlockerIsDegraded() {
+        Observed seen = new Observed(Optional.empty(), List.of(), Optional.empty(), Optional.empty(), RING, STEADY, null,
+                List.of(new Blocker("FailedCreate", "the StatefulSet fc cannot create its pods: invalid")));
+        assertThat(condition(StatusBuilder.build(cluster(2, null), seen, "t1"), "Degraded").getReason()).isEqualTo("FailedCreate");
+    }
+
+    @Test
     void aCrashLoopingPodIsDegraded() {
         Pod crashing = new PodBuilder(pod("fc-1", false)).editStatus()
                 .withContainerStatuses(new ContainerStatusBuilder().withName("server").withNewState().withNewWaiting()
