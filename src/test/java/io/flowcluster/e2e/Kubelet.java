@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * Plays the StatefulSet controller and the kubelet for the mock API server: for every pod
  * the StatefulSet asks for it creates the Pod and starts a server process with the pod's
  * environment (downward API, Secrets, ConfigMaps resolved), and reports it Ready while the
- * process answers. A process that dies leaves its pod NotReady, as a crashed container does.
+ * process answers. A process that dies leaves its pod NotReady, as a crashed container does,
+ * and is started again after {@link #RESTART_DELAY} (restartPolicy Always).
  */
 final class Kubelet implements AutoCloseable {
 
@@ -38,6 +39,8 @@ final class Kubelet implements AutoCloseable {
     private final Map<String, String> overrides;
     private final Map<String, ServerProcess> processes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> reportedReady = new ConcurrentHashMap<>();
+    private final Map<String, Long> deadSince = new ConcurrentHashMap<>();
+    static final java.time.Duration RESTART_DELAY = java.time.Duration.ofSeconds(5);
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
 
     Kubelet(KubernetesClient client, String namespace, String statefulSet, Path dir, Map<String, String> overrides) {
@@ -78,7 +81,21 @@ final class Kubelet implements AutoCloseable {
                 stop(e.getKey());
             } else {
                 report(e.getKey(), e.getValue().isAlive() && ready(e.getValue()));
+                restartIfDead(sts, e.getKey(), e.getValue());
             }
+        }
+    }
+
+    private void restartIfDead(StatefulSet sts, String name, ServerProcess process) throws IOException {
+        if (process.isAlive()) {
+            deadSince.remove(name);
+            return;
+        }
+        long since = deadSince.computeIfAbsent(name, n -> System.nanoTime());
+        if (System.nanoTime() - since > RESTART_DELAY.toNanos()) {
+            deadSince.remove(name);
+            processes.remove(name);
+            start(sts, name);
         }
     }
 
