@@ -1,6 +1,7 @@
 package io.flowcluster.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +32,8 @@ class ChartTest {
     static final Path CRD = ROOT.resolve("crds/flowclusters.flowcluster.io-v1.yml");
     static final Path INSTALL = ROOT.resolve("manifests/install.yaml");
     static final String NAMESPACE = "flowcluster-system";
+    /** The version the real-API-server tests run (../shared/k8s); helm template would assume 1.20 otherwise. */
+    static final String TESTED_KUBERNETES = "1.34.9";
     private static final ObjectMapper YAML = new YAMLMapper();
 
     @Test
@@ -59,7 +62,7 @@ class ChartTest {
 
     @Test
     void rendersTheOperatorWithClusterWideRbacAndTheCommittedCrdKeptOnUninstall() throws IOException {
-        List<JsonNode> docs = documents(new Helm(CHART).template().withName("flowcluster-operator").withNamespace(NAMESPACE).call());
+        List<JsonNode> docs = documents(new Helm(CHART).template().withKubeVersion(TESTED_KUBERNETES).withName("flowcluster-operator").withNamespace(NAMESPACE).call());
         JsonNode crd = only(docs, "CustomResourceDefinition");
         assertThat(crd.at("/metadata/annotations/helm.sh~1resource-policy").asText()).isEqualTo("keep");
         assertThat(numbersAsWritten(crd.get("spec"))).as("the chart's CRD is the committed one")
@@ -76,7 +79,7 @@ class ChartTest {
 
     @Test
     void watchedNamespacesGetARoleEachAndNoClusterRole() throws IOException {
-        List<JsonNode> docs = documents(new Helm(CHART).template().withName("ops").withNamespace(NAMESPACE)
+        List<JsonNode> docs = documents(new Helm(CHART).template().withKubeVersion(TESTED_KUBERNETES).withName("ops").withNamespace(NAMESPACE)
                 .set("watchNamespaces[0]", "team-a").set("watchNamespaces[1]", "team-b").set("crds.create", "false")
                 .set("metrics.enabled", "false").set("replicas", "2").call());
         assertThat(kinds(docs)).doesNotContain("ClusterRole", "CustomResourceDefinition", "Service");
@@ -88,8 +91,14 @@ class ChartTest {
     }
 
     @Test
+    void theChartRefusesAKubernetesOlderThanItSupports() {
+        assertThatThrownBy(() -> new Helm(CHART).template().withKubeVersion("1.28.9").withName("flowcluster-operator").call())
+                .hasMessageContaining("kubeVersion: >=1.29.0-0");
+    }
+
+    @Test
     void installYamlIsTheChartsRender() throws IOException {
-        String rendered = new Helm(CHART).template().withName("flowcluster-operator").withNamespace(NAMESPACE).call();
+        String rendered = new Helm(CHART).template().withKubeVersion(TESTED_KUBERNETES).withName("flowcluster-operator").withNamespace(NAMESPACE).call();
         String expected = """
                 # The FlowCluster operator and its CRD, rendered from charts/flowcluster-operator
                 # (release flowcluster-operator, namespace flowcluster-system). Do not edit: ChartTest
