@@ -52,14 +52,14 @@ class OperatorEndToEndTest {
             Process operator = OperatorHarness.startOperatorAs(dir, api.url(), api.token(ChartTest.NAMESPACE, "flowcluster-operator"),
                     ChartTest.NAMESPACE, NS);
             client.genericKubernetesResources(FLOW_CLUSTERS).inNamespace(NS).resource(flowCluster()).create();
-            // the servers act as the ServiceAccount the operator made for them, under the Role it made
+            // the servers act as the ServiceAccount the operator made for them (the kubelet asks for its
+            // token), under the Role it made
             await().atMost(Duration.ofSeconds(60)).until(() -> client.apps().statefulSets().inNamespace(NS).withName("flow").get() != null);
             Map<String, String> node = new HashMap<>();
             node.put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", api.url());
             node.put("QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
-            node.put("QUARKUS_KUBERNETES_CLIENT_TOKEN", api.token(NS, "flow"));
             node.put("QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "8");
-            try (Kubelet kubelet = new Kubelet(client, NS, "flow", dir, node)) {
+            try (Kubelet kubelet = new Kubelet(client, NS, "flow", dir, node, sa -> api.token(NS, sa), true)) {
 
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                         .until(() -> "True".equals(condition(flowCluster(client), "Ready")));
