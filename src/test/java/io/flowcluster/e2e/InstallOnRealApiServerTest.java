@@ -75,7 +75,11 @@ class InstallOnRealApiServerTest {
     }
 
     static void kubectl(RealApiServer api, Path kubeconfig, String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of(api.kubectl().toString(), "--kubeconfig", kubeconfig.toString()));
+        kubectl(api.kubectl(), kubeconfig, args);
+    }
+
+    static void kubectl(Path kubectl, Path kubeconfig, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
