@@ -69,7 +69,8 @@ class ArgoHealthCheckTest {
                 .isEqualTo(Files.readString(SCRIPT));
     }
 
-    private static Map<String, String> health(String resource) throws Exception {
+    /** Argo CD's verdict on a resource: {@code status} and {@code message}. */
+    static Map<String, String> health(String resource) throws Exception {
         Globals globals = JsePlatform.standardGlobals();
         globals.set("obj", lua(JSON.readTree(resource)));
         LuaValue result = globals.load(Files.readString(SCRIPT), "health.lua").call();

@@ -24,6 +24,9 @@ final class ControlPlane implements AutoCloseable {
 
     static final Path SCRIPT = ChartTest.ROOT.resolve("../shared/k8s/control-plane.sh").toAbsolutePath().normalize();
 
+    private static final Path BINARIES = Path.of(System.getenv().getOrDefault("FLOWCLUSTER_K8S_BIN",
+            System.getProperty("user.home") + "/.flowcluster-k8s/bin"));
+
     private final int port;
     private final Path kubeconfig;
     private final KubernetesClient admin;
@@ -35,10 +38,8 @@ final class ControlPlane implements AutoCloseable {
     }
 
     static ControlPlane startOrSkip(Path logDir) throws IOException, InterruptedException {
-        Path binaries = Path.of(System.getenv().getOrDefault("FLOWCLUSTER_K8S_BIN",
-                System.getProperty("user.home") + "/.flowcluster-k8s/bin"));
-        if (!Files.exists(SCRIPT) || !Files.isExecutable(binaries.resolve("kube-controller-manager"))) {
-            String why = "no control plane: " + SCRIPT + " and the binaries in " + binaries
+        if (!Files.exists(SCRIPT) || !Files.isExecutable(BINARIES.resolve("kube-controller-manager"))) {
+            String why = "no control plane: " + SCRIPT + " and the binaries in " + BINARIES
                     + " are needed (../shared/k8s/install.sh unpacks them; CI does)";
             System.out.println("[SKIPPED] " + why);
             Assumptions.abort(why);
@@ -77,6 +78,11 @@ final class ControlPlane implements AutoCloseable {
 
     Path kubeconfig() {
         return kubeconfig;
+    }
+
+    /** kubectl of the same version as the control plane. */
+    Path kubectl() {
+        return BINARIES.resolve("kubectl");
     }
 
     String url() {

@@ -49,8 +49,8 @@ final class FlowClusterScenario {
         this.db = db;
     }
 
-    /** The Secret of the external database, then the FlowCluster with that many replicas. */
-    void create(int replicas) {
+    /** The Secret of the external database, then the FlowCluster; until it is Ready, Argo CD sees it Progressing. */
+    void create(int replicas) throws Exception {
         client.resource(new SecretBuilder().withNewMetadata().withName("flow-postgres").withNamespace(namespace).endMetadata()
                 .withStringData(Map.of("url", db.jdbcUrl(), "user", EmbeddedDatabase.USER, "password", "")).build()).create();
         GenericKubernetesResource fc = new GenericKubernetesResource();
@@ -60,6 +60,7 @@ final class FlowClusterScenario {
         fc.setAdditionalProperty("spec", Map.of("replicas", replicas,
                 "database", Map.of("external", Map.of("secretRef", Map.of("name", "flow-postgres")))));
         client.genericKubernetesResources(FLOW_CLUSTERS).inNamespace(namespace).resource(fc).create();
+        assertThat(argoHealth()).containsEntry("status", "Progressing");
     }
 
     /** What a server node needs besides its pod's environment: where the API server is. */
@@ -72,9 +73,16 @@ final class FlowClusterScenario {
         await().atMost(Duration.ofSeconds(60)).until(() -> client.apps().statefulSets().inNamespace(namespace).withName(NAME).get() != null);
     }
 
-    void awaitReady(String members) {
+    /** Ready with these ring members, and Argo CD's health check, run on the live object, says Healthy. */
+    void awaitReady(String members) throws Exception {
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                 .until(() -> "True".equals(condition("Ready")) && members.equals(ring().get("members")));
+        assertThat(argoHealth()).containsEntry("status", "Healthy");
+    }
+
+    /** Argo CD's health of the FlowCluster as the API server holds it now (argocd/health-flowcluster.lua). */
+    Map<String, String> argoHealth() throws Exception {
+        return ArgoHealthCheckTest.health(TestCluster.JSON.writeValueAsString(flowCluster()));
     }
 
     /** kill -9 of the scheduler's node while jobs run: the ring drops it, the Lease moves, every job finishes. */
@@ -110,6 +118,9 @@ final class FlowClusterScenario {
         setSpec("replicas", 2);
         await().atMost(Duration.ofSeconds(30)).until(() -> ring().getOrDefault("draining", "").contains("flow-2"));
         Instant draining = Instant.now();
+        await().atMost(Duration.ofSeconds(10)).until(() -> flowCluster().at("/status/observedGeneration").asLong()
+                == flowCluster().at("/metadata/generation").asLong());
+        assertThat(argoHealth()).as("a healthy scale-down stays Healthy").containsEntry("status", "Healthy");
         List<String> jobs = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (client.apps().statefulSets().inNamespace(namespace).withName(NAME).get().getSpec().getReplicas() > 2

@@ -32,12 +32,8 @@ class WholeControlPlaneTest {
     void aFlowClusterLivesThroughACrashScalingAnUpgradeAndItsDeletion(@TempDir Path dir) throws Exception {
         try (ControlPlane k8s = ControlPlane.startOrSkip(dir); EmbeddedDatabase db = EmbeddedDatabase.startTemporary()) {
             KubernetesClient client = k8s.admin();
-            InstallOnRealApiServerTest.kubectl(Path.of(System.getenv().getOrDefault("FLOWCLUSTER_K8S_BIN",
-                    System.getProperty("user.home") + "/.flowcluster-k8s/bin")).resolve("kubectl"), k8s.kubeconfig(),
-                    "apply", "-f", ChartTest.INSTALL.toAbsolutePath().toString());
-            InstallOnRealApiServerTest.kubectl(Path.of(System.getenv().getOrDefault("FLOWCLUSTER_K8S_BIN",
-                    System.getProperty("user.home") + "/.flowcluster-k8s/bin")).resolve("kubectl"), k8s.kubeconfig(),
-                    "create", "namespace", NS);
+            InstallOnRealApiServerTest.kubectl(k8s.kubectl(), k8s.kubeconfig(), "apply", "-f", ChartTest.INSTALL.toAbsolutePath().toString());
+            InstallOnRealApiServerTest.kubectl(k8s.kubectl(), k8s.kubeconfig(), "create", "namespace", NS);
             Process operator = OperatorHarness.startOperatorAs(dir, k8s.url(), k8s.token(ChartTest.NAMESPACE, "flowcluster-operator"),
                     ChartTest.NAMESPACE, "JOSDK_ALL_NAMESPACES");
             FlowClusterScenario flow = new FlowClusterScenario(client, NS, db);

@@ -25,6 +25,7 @@ public final class FlowServerMain {
     static final String LOCAL_NODES = "flow.local.nodes";
     static final String LOCAL_BASE_PORT = "flow.local.base-port";
     static final String LOCAL_JVM_OPTIONS = "flow.local.jvm-options";
+    static final String HIDDEN_PATHS = "flow.worker.hidden-paths";
     static final int DEFAULT_LOCAL_NODES = 3;
     static final int DEFAULT_BASE_PORT = 8080;
     static final String DEFAULT_JVM_OPTIONS = "-Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError";
@@ -61,6 +62,7 @@ public final class FlowServerMain {
             System.setProperty(DATASOURCE_URL, db.jdbcUrl());
             System.setProperty("quarkus.datasource.username", db.user());
             System.setProperty("quarkus.datasource.password", db.password());
+            System.setProperty(HIDDEN_PATHS, LocalCluster.secrets(dataDir));
             System.out.println("Embedded PostgreSQL: " + db.jdbcUrl() + " (data in " + dataDir.resolve("postgres") + ")");
         }
         if (env.getOptionalValue(API_TOKEN, String.class).isEmpty()) {

@@ -162,6 +162,13 @@ public interface FlowConfig {
         String isolation();
 
         /**
+         * Paths steps must not read (the local installation's token, database passwords and
+         * data): covered in each step's mount namespace where steps run in a PID namespace of a
+         * server running as root. The local launcher sets them.
+         */
+        Optional<List<String>> hiddenPaths();
+
+        /**
          * Absolute paths under which a step may name its {@code workingDir}; none by default, so
          * that steps run only in their job's workspace.
          */

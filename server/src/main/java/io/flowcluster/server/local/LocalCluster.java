@@ -76,6 +76,7 @@ public final class LocalCluster {
         env.put("FLOW_COORDINATION", "jdbc");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("FLOW_WORKER_HIDDEN_PATHS", secrets(dataDir));
         env.put("FLOW_WORKER_WORK_DIR", dataDir.resolve("work").resolve(id).toString());
         try {
             Process process = builder.start();
@@ -87,6 +88,12 @@ public final class LocalCluster {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + id, e);
         }
+    }
+
+    /** What steps must not read of a local installation: its token, the database passwords and the database's files. */
+    public static String secrets(Path dataDir) {
+        return String.join(",", dataDir.resolve("api-token").toString(), dataDir.resolve("postgres-superuser-password").toString(),
+                dataDir.resolve("postgres-" + EmbeddedDatabase.APP_ROLE + "-password").toString(), dataDir.resolve("postgres").toString());
     }
 
     /** The launcher is the packaged server; its nodes are the same jar. */

@@ -25,6 +25,9 @@ import org.jboss.logging.Logger;
  * session of its own escapes it.</li>
  * <li>{@code none}: only the step's descendants are ended.</li>
  * </ul>
+ * In a PID namespace of a server running as root, the paths of {@code flow.worker.hidden-paths}
+ * (the local installation's token, database passwords and data) are covered in the step's own
+ * mount namespace: an empty directory over a directory, /dev/null over a file.
  */
 @Singleton
 @Startup
@@ -39,9 +42,13 @@ public class StepIsolation {
             "--kill-child", "--mount-proc");
     private static final List<String> SESSION = List.of("setsid");
     private static final Duration PROBE_WAIT = Duration.ofSeconds(5);
+    /** Covers each path up to "--", then runs the step; a path that cannot be covered fails the step (126). */
+    static final String HIDE = "while [ \"$1\" != -- ]; do if [ -d \"$1\" ]; then mount -t tmpfs -o size=4k,mode=000 flow-hidden \"$1\"; "
+            + "else mount --bind /dev/null \"$1\"; fi || exit 126; shift; done; shift; exec \"$@\"";
 
     private final Mode mode;
     private final List<String> prefix;
+    private final List<String> hidden;
 
     StepIsolation(FlowConfig config) {
         String wanted = config.worker().isolation().toLowerCase(Locale.ROOT);
@@ -66,6 +73,12 @@ public class StepIsolation {
             case SESSION -> SESSION;
             case NONE -> List.of();
         };
+        List<String> secrets = config.worker().hiddenPaths().orElse(List.of()).stream()
+                .filter(p -> java.nio.file.Files.exists(java.nio.file.Path.of(p))).toList();
+        hidden = mode == Mode.NAMESPACE && root ? secrets : List.of();
+        if (hidden.size() < secrets.size()) {
+            LOG.warnf("Steps can read %s: covering paths needs a PID namespace of a server running as root", secrets);
+        }
         if (mode == Mode.NONE) {
             LOG.warnf("Steps run without isolation: neither 'unshare' nor 'setsid' works here; a process a step "
                     + "leaves behind in a session of its own outlives it");
@@ -82,6 +95,11 @@ public class StepIsolation {
     ProcessBuilder builder(List<String> argv) {
         List<String> command = new ArrayList<>(prefix);
         if (!prefix.isEmpty()) {
+            command.add("--");
+        }
+        if (!hidden.isEmpty()) {
+            command.addAll(List.of("/bin/sh", "-c", HIDE, "flow-step"));
+            command.addAll(hidden);
             command.add("--");
         }
         command.addAll(argv);

@@ -143,6 +143,19 @@ class ExecutionTest {
     }
 
     @Test
+    void aWorkingDirectoryIsCheckedOnItsRealPathSoALinkCannotLeadOut() {
+        UUID id = submit("""
+                {"name": "links", "steps": [
+                  {"name": "prepare", "shell": "ln -s /etc out; mkdir inner"},
+                  {"name": "escape", "shell": "touch pwned", "workingDir": "out", "dependsOn": ["prepare"]},
+                  {"name": "inside", "shell": "pwd", "workingDir": "inner", "dependsOn": ["prepare"]}]}""");
+        JsonPath job = awaitState(id, "FAILED");
+        assertThat((String) step(job, "escape").get("message")).startsWith("working directory out leads out of the job's workspace");
+        assertThat(step(job, "inside")).containsEntry("state", "SUCCEEDED");
+        assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("/etc/pwned"))).isFalse();
+    }
+
+    @Test
     void stepsOfAJobShareItsWorkspaceAndSeeItsParameters() {
         UUID id = submit("""
                 {"name": "workspace", "parameters": {"greeting": "hi"}, "steps": [

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedPostgresResource.class)
+@QuarkusTestResource(HiddenSecrets.class)
 class StepIsolationTest {
 
     @Inject
@@ -64,6 +65,19 @@ class StepIsolationTest {
         awaitState(id, "SUCCEEDED");
         String log = api().get("/api/v1/jobs/" + id + "/log").then().statusCode(200).extract().asString();
         assertThat(log).doesNotContain("java").doesNotContain("quarkus").doesNotContain("postgres").contains("tr ");
+    }
+
+    @Test
+    void theInstallationsSecretsAreCoveredInAStepsMountNamespace() throws Exception {
+        Assumptions.assumeTrue(isolation.mode() == StepIsolation.Mode.NAMESPACE && "root".equals(System.getProperty("user.name")),
+                "covering paths needs a PID namespace of a server running as root");
+        // the test profile names these as flow.worker.hidden-paths; they exist before the server starts (see HiddenSecrets)
+        UUID id = submit(job("peek", "cat " + HiddenSecrets.FILE + "; ls " + HiddenSecrets.DIR + "; echo looked"));
+        awaitState(id, "SUCCEEDED");
+        String log = api().get("/api/v1/jobs/" + id + "/log").then().statusCode(200).extract().asString();
+        assertThat(log).contains("looked").doesNotContain(HiddenSecrets.SECRET).doesNotContain("inside");
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of(HiddenSecrets.FILE))).as("covered for the step only")
+                .isEqualTo(HiddenSecrets.SECRET);
     }
 
     private static String job(String name, String shell) {
