@@ -124,12 +124,13 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
         ScaleDown scaleDown = ScaleDown.decide(Names.server(fc), wanted, current,
                 new HashSet<>(StatusBuilder.readyNames(pods)), drained(state),
                 parse(since, now), now, durationOf(orDefault(fc.getSpec().drainTimeout, Defaults.DRAIN_TIMEOUT)));
+        // the ring first: a leaving node is out of it before the StatefulSet lets its pod go
+        Ring ring = publishRing(fc, pods, scaleDown);
         applier.apply(ServerObjects.statefulSet(fc, scaleDown.replicas()));
         if (scaleDown.done() && !scaleDown.leaving().isEmpty()) {
             event(fc, "Normal", "ScaledDown", "removed " + String.join(", ", scaleDown.leaving()) + " after draining");
         }
 
-        Ring ring = publishRing(fc, pods, scaleDown);
         Observed observed = new Observed(sts, pods, lease, state, ring, scaleDown, scaleDown.done() ? null : since,
                 blockers(fc, sts, now));
         FlowClusterStatus status = StatusBuilder.build(fc, observed, now.toString());
