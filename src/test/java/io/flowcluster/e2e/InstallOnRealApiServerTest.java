@@ -20,9 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's install paths on a real API server, RBAC on: the chart installed with Helm,
- * or manifests/install.yaml applied with kubectl; then the operator runs as the
- * ServiceAccount they create, with leader election as in its pod, and a FlowCluster from
- * manifests/examples gets its objects and its status. A verb the RBAC lacks fails here.
+ * manifests/install.yaml applied with kubectl, or what Argo CD's Application does (the chart
+ * rendered with its release name and applied); then the operator runs as the ServiceAccount
+ * they create, with leader election as in its pod, and a FlowCluster from manifests/examples
+ * gets its objects and its status, which Argo CD's health check reads as Progressing (no
+ * kubelet runs its pods here). A verb the RBAC lacks fails here. A FlowCluster whose objects
+ * an admission policy refuses is reported Degraded, with a Warning Event.
  */
 class InstallOnRealApiServerTest {
 
@@ -30,16 +33,22 @@ class InstallOnRealApiServerTest {
     private static final String OPERATOR_SA = "flowcluster-operator";
 
     @ParameterizedTest
-    @ValueSource(strings = {"helm", "kubectl"})
+    @ValueSource(strings = {"helm", "kubectl", "argocd"})
     void theOperatorRunsUnderTheRbacItShipsWith(String installer, @TempDir Path dir) throws Exception {
         try (RealApiServer api = RealApiServer.startOrSkip()) {
             Path kubeconfig = dir.resolve("kubeconfig");
             Files.writeString(kubeconfig, api.adminKubeconfig());
-            if (installer.equals("helm")) {
-                new Helm(ChartTest.CHART).install().withName("flowcluster-operator").withNamespace(OPERATOR_NS).createNamespace()
-                        .withKubeConfig(kubeconfig).call();
-            } else {
-                kubectl(api, kubeconfig, "apply", "-f", ChartTest.INSTALL.toAbsolutePath().toString());
+            switch (installer) {
+                case "helm" -> new Helm(ChartTest.CHART).install().withName("flowcluster-operator").withNamespace(OPERATOR_NS)
+                        .createNamespace().withKubeConfig(kubeconfig).call();
+                case "kubectl" -> kubectl(api, kubeconfig, "apply", "-f", ChartTest.INSTALL.toAbsolutePath().toString());
+                default -> { // argocd/application-operator.yaml: helm template with its releaseName, CreateNamespace=true, apply
+                    Path rendered = dir.resolve("rendered.yaml");
+                    Files.writeString(rendered, new Helm(ChartTest.CHART).template().withName("flowcluster-operator")
+                            .withNamespace(OPERATOR_NS).withKubeVersion(ChartTest.TESTED_KUBERNETES).call());
+                    api.createNamespace(OPERATOR_NS);
+                    kubectl(api, kubeconfig, "apply", "-f", rendered.toString());
+                }
             }
             api.createNamespace("flow");
             Process operator = OperatorHarness.startOperatorAs(dir, api.url(), api.token(OPERATOR_NS, OPERATOR_SA), OPERATOR_NS,
@@ -59,14 +68,78 @@ class InstallOnRealApiServerTest {
                 assertThat(log(dir)).doesNotContain("Forbidden").doesNotContain("is forbidden").doesNotContain("stopped leading");
                 assertThat(client.leases().inNamespace(OPERATOR_NS).withName("flowcluster-operator").get().getSpec().getHolderIdentity())
                         .isNotBlank();
+                assertThat(ArgoHealthCheckTest.health(TestCluster.JSON.writeValueAsString(
+                        client.resources(FlowCluster.class).inNamespace("flow").withName("flow").get()))).containsEntry("status", "Progressing");
+                if (installer.equals("kubectl")) {
+                    aClusterAPolicyRefusesIsDegraded(api, kubeconfig, dir);
+                }
             } finally {
                 OperatorHarness.stop(operator);
+                FlowClusterScenario.keepLogs(dir, "install-" + installer + "-logs");
             }
         }
     }
 
+    /**
+     * A cluster policy (a ValidatingAdmissionPolicy, as a policy engine would) refuses Services
+     * in a namespace: applying the spec fails, the status says why in the API server's words,
+     * a Warning Event too, and Argo CD sees Degraded.
+     */
+    private static void aClusterAPolicyRefusesIsDegraded(RealApiServer api, Path kubeconfig, Path dir) throws Exception {
+        api.createNamespace("policed");
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, """
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicy
+                metadata: {name: no-services}
+                spec:
+                  failurePolicy: Fail
+                  matchConstraints:
+                    resourceRules:
+                    - {apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"]}
+                  validations:
+                  - {expression: "false", message: "Services are not allowed here by policy"}
+                ---
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicyBinding
+                metadata: {name: no-services-in-policed}
+                spec:
+                  policyName: no-services
+                  validationActions: [Deny]
+                  matchResources:
+                    namespaceSelector:
+                      matchLabels: {kubernetes.io/metadata.name: policed}
+                """);
+        kubectl(api, kubeconfig, "apply", "-f", policy.toString());
+        // a policy takes a moment to be enforced after it is created
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            try {
+                api.admin().services().inNamespace("policed").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                        .withNewMetadata().withName("probe").endMetadata().withNewSpec().addNewPort().withPort(80).endPort().endSpec()
+                        .build()).create();
+                api.admin().services().inNamespace("policed").withName("probe").delete();
+                return false;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                return e.getMessage().contains("not allowed here by policy");
+            }
+        });
+        kubectl(api, kubeconfig, "apply", "-n", "policed", "-f", ChartTest.ROOT.resolve("manifests/examples/minimal.yaml").toAbsolutePath().toString());
+        await().atMost(Duration.ofSeconds(60)).until(() -> conditions(api, "policed").stream()
+                .anyMatch(c -> c.getType().equals("Degraded") && c.getStatus().equals("True") && c.getReason().equals("ReconcileFailed")));
+        Condition degraded = conditions(api, "policed").stream().filter(c -> c.getType().equals("Degraded")).findFirst().orElseThrow();
+        assertThat(degraded.getMessage()).startsWith("could not apply the spec (retrying): ").contains("not allowed here by policy");
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.admin().v1().events().inNamespace("policed").list().getItems().stream()
+                .anyMatch(e -> "Warning".equals(e.getType()) && "ReconcileFailed".equals(e.getReason())));
+        assertThat(ArgoHealthCheckTest.health(TestCluster.JSON.writeValueAsString(
+                api.admin().resources(FlowCluster.class).inNamespace("policed").withName("flow").get()))).containsEntry("status", "Degraded");
+    }
+
     private static List<Condition> conditions(RealApiServer api) {
-        FlowCluster fc = api.admin().resources(FlowCluster.class).inNamespace("flow").withName("flow").get();
+        return conditions(api, "flow");
+    }
+
+    private static List<Condition> conditions(RealApiServer api, String namespace) {
+        FlowCluster fc = api.admin().resources(FlowCluster.class).inNamespace(namespace).withName("flow").get();
         return fc == null || fc.getStatus() == null || fc.getStatus().conditions == null ? List.of() : fc.getStatus().conditions;
     }
 

@@ -210,8 +210,13 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
 
     /** What went wrong, in the API server's words where it gave some; one line, bounded. */
     static String describe(Exception e) {
-        String text = e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null
-                ? k.getStatus().getMessage() : String.valueOf(e.getMessage());
+        String text = String.valueOf(e.getMessage());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
+                text = k.getStatus().getMessage();
+                break;
+            }
+        }
         text = text.lines().findFirst().orElse(e.getClass().getSimpleName());
         return text.length() > 400 ? text.substring(0, 400) + "..." : text;
     }
