@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A whole Kubernetes control plane on loopback, from {@code ../shared/k8s/control-plane.sh}:
@@ -39,10 +38,8 @@ final class ControlPlane implements AutoCloseable {
 
     static ControlPlane startOrSkip(Path logDir) throws IOException, InterruptedException {
         if (!Files.exists(SCRIPT) || !Files.isExecutable(BINARIES.resolve("kube-controller-manager"))) {
-            String why = "no control plane: " + SCRIPT + " and the binaries in " + BINARIES
-                    + " are needed (../shared/k8s/install.sh unpacks them; CI does)";
-            System.out.println("[SKIPPED] " + why);
-            Assumptions.abort(why);
+            RealApiServer.skip("no control plane: " + SCRIPT + " and the binaries in " + BINARIES
+                    + " are needed (../shared/k8s/install.sh unpacks them; CI does)");
         }
         int port = freePorts();
         Process start = new ProcessBuilder("bash", SCRIPT.toString(), "start", "--port", Integer.toString(port))

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.flowcluster.server.embedded.EmbeddedDatabase;
 import java.io.IOException;
@@ -147,12 +148,17 @@ final class FlowClusterScenario {
         }
     }
 
+    /** Edits the spec as a user would; retried when it races with the operator's status write (409), as kubectl does. */
     @SuppressWarnings("unchecked")
     void setSpec(String field, Object value) {
-        client.genericKubernetesResources(FLOW_CLUSTERS).inNamespace(namespace).withName(NAME).edit(fc -> {
-            ((Map<String, Object>) fc.getAdditionalProperties().get("spec")).put(field, value);
-            return fc;
-        });
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+                .until(() -> {
+                    client.genericKubernetesResources(FLOW_CLUSTERS).inNamespace(namespace).withName(NAME).edit(fc -> {
+                        ((Map<String, Object>) fc.getAdditionalProperties().get("spec")).put(field, value);
+                        return fc;
+                    });
+                    return true;
+                });
     }
 
     void delete() {

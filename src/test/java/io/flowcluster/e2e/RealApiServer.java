@@ -47,10 +47,8 @@ final class RealApiServer implements AutoCloseable {
         Optional<String> version = Optional.ofNullable(System.getenv(KubeAPIServerConfigBuilder.KUBE_API_TEST_API_SERVER_VERSION))
                 .or(() -> installedVersion(dir));
         if (version.isEmpty()) {
-            String why = "no Kubernetes API server binaries in " + dir + ": run ../shared/k8s/install.sh (CI does) to run the "
-                    + "real-API-server tests";
-            System.out.println("[SKIPPED] " + why);
-            Assumptions.abort(why);
+            skip("no Kubernetes API server binaries in " + dir + ": run ../shared/k8s/install.sh (CI does) to run the "
+                    + "real-API-server tests");
         }
         KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
                 .withTestDir(dir.toString())
@@ -61,6 +59,12 @@ final class RealApiServer implements AutoCloseable {
                 .build());
         server.start();
         return new RealApiServer(server, dir.resolve("k8s").resolve(version.get() + "-linux-amd64"));
+    }
+
+    /** Skips the calling test, saying why on the console too (a skipped test's reason is otherwise only in its report). */
+    static void skip(String why) {
+        System.out.println("[SKIPPED] " + why);
+        Assumptions.abort(why);
     }
 
     private static Optional<String> installedVersion(Path dir) {

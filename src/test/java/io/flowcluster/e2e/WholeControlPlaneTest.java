@@ -3,6 +3,7 @@ package io.flowcluster.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flowcluster.server.embedded.EmbeddedDatabase;
@@ -12,14 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The user's whole path on a whole control plane (kube-apiserver and kube-controller-manager:
  * the StatefulSet controller makes the pods, the garbage collector removes what a deleted
- * FlowCluster owned), installed with {@code kubectl apply -f manifests/install.yaml}, the
- * operator and the servers each under their own ServiceAccount; the test plays only the
+ * FlowCluster owned), installed with Helm or with {@code kubectl apply -f manifests/install.yaml},
+ * the operator and the servers each under their own ServiceAccount; the test plays only the
  * kubelet. A FlowCluster gets Ready, its scheduler is killed, it scales 3 to 2 to 4, its image
  * changes (a rolling update, one pod at a time), it is deleted: every job finishes, no step
  * goes to a leaving node, and nothing it owned is left.
@@ -28,11 +30,17 @@ class WholeControlPlaneTest {
 
     private static final String NS = "flow";
 
-    @Test
-    void aFlowClusterLivesThroughACrashScalingAnUpgradeAndItsDeletion(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"helm", "kubectl"})
+    void aFlowClusterLivesThroughACrashScalingAnUpgradeAndItsDeletion(String installer, @TempDir Path dir) throws Exception {
         try (ControlPlane k8s = ControlPlane.startOrSkip(dir); EmbeddedDatabase db = EmbeddedDatabase.startTemporary()) {
             KubernetesClient client = k8s.admin();
-            InstallOnRealApiServerTest.kubectl(k8s.kubectl(), k8s.kubeconfig(), "apply", "-f", ChartTest.INSTALL.toAbsolutePath().toString());
+            if (installer.equals("helm")) {
+                new Helm(ChartTest.CHART).install().withName("flowcluster-operator").withNamespace(ChartTest.NAMESPACE).createNamespace()
+                        .withKubeConfig(k8s.kubeconfig()).call();
+            } else {
+                InstallOnRealApiServerTest.kubectl(k8s.kubectl(), k8s.kubeconfig(), "apply", "-f", ChartTest.INSTALL.toAbsolutePath().toString());
+            }
             InstallOnRealApiServerTest.kubectl(k8s.kubectl(), k8s.kubeconfig(), "create", "namespace", NS);
             Process operator = OperatorHarness.startOperatorAs(dir, k8s.url(), k8s.token(ChartTest.NAMESPACE, "flowcluster-operator"),
                     ChartTest.NAMESPACE, "JOSDK_ALL_NAMESPACES");
@@ -70,7 +78,7 @@ class WholeControlPlaneTest {
                 OperatorHarness.stop(operator);
             }
         } finally {
-            FlowClusterScenario.keepLogs(dir, "control-plane-e2e-logs");
+            FlowClusterScenario.keepLogs(dir, "control-plane-" + installer + "-logs");
         }
     }
 

@@ -105,8 +105,9 @@ class FlowClusterReconcilerTest {
         client.resource(flowCluster(ns, "demo", 1)).create();
         Secret token = await(() -> get(Secret.class, ns, "demo-api-token"));
         edit(ns, "demo", fc -> fc.getSpec().image = "flowcluster/flowcluster-server:0.2.0");
-        await(() -> "flowcluster/flowcluster-server:0.2.0".equals(get(StatefulSet.class, ns, "demo").getSpec().getTemplate()
-                .getSpec().getContainers().get(0).getImage()) ? true : null);
+        await(() -> java.util.Optional.ofNullable(get(StatefulSet.class, ns, "demo"))
+                .map(s -> s.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .filter("flowcluster/flowcluster-server:0.2.0"::equals).orElse(null));
         assertThat(get(Secret.class, ns, "demo-api-token").getMetadata().getResourceVersion())
                 .isEqualTo(token.getMetadata().getResourceVersion());
     }

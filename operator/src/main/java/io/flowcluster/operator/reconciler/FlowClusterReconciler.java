@@ -256,7 +256,8 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
     private Ring publishRing(FlowCluster fc, List<Pod> pods, ScaleDown scaleDown) {
         ConfigMap existing = client.configMaps().inNamespace(fc.getMetadata().getNamespace()).withName(Names.ring(fc)).get();
         Optional<Ring> current = Optional.ofNullable(existing).map(ConfigMap::getData).flatMap(Ring::fromData);
-        Ring next = Ring.next(current, new TreeSet<>(StatusBuilder.readyNames(pods)), scaleDown);
+        Ring next = Ring.next(current, ScaleDown.stillWanted(Names.server(fc), new TreeSet<>(StatusBuilder.readyNames(pods)),
+                scaleDown.replicas()), scaleDown);
         if (current.isEmpty() || next.epoch() != current.get().epoch()) {
             applier.apply(CoordinationObjects.ring(fc, next));
             String message = "ring epoch " + next.epoch() + ": members [" + String.join(", ", next.members()) + "]"

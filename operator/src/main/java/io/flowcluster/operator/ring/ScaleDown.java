@@ -18,6 +18,21 @@ import java.util.TreeSet;
  */
 public record ScaleDown(int replicas, SortedSet<String> leaving, boolean done) {
 
+    /**
+     * The pods the StatefulSet still wants ({@code <name>-<ordinal>} below {@code replicas}):
+     * a pod it let go may linger a moment in a cache, and must never be a ring member again.
+     */
+    public static SortedSet<String> stillWanted(String name, Set<String> pods, int replicas) {
+        SortedSet<String> wanted = new TreeSet<>();
+        for (String pod : pods) {
+            String ordinal = pod.startsWith(name + "-") ? pod.substring(name.length() + 1) : "";
+            if (ordinal.matches("[0-9]{1,9}") && Integer.parseInt(ordinal) < replicas) {
+                wanted.add(pod);
+            }
+        }
+        return wanted;
+    }
+
     public static ScaleDown decide(String name, int specReplicas, int currentReplicas, Set<String> ready,
             Set<String> drained, Instant since, Instant now, Duration timeout) {
         if (specReplicas >= currentReplicas) {

@@ -34,6 +34,12 @@ class ScaleDownTest {
     }
 
     @Test
+    void aPodTheStatefulSetLetGoIsNotWantedEvenWhileACacheStillShowsItReady() {
+        assertThat(ScaleDown.stillWanted("fc", READY, 2)).containsExactly("fc-0", "fc-1");
+        assertThat(ScaleDown.stillWanted("fc", Set.of("fc-0", "fc-db-0", "other-1", "fc-x"), 4)).containsExactly("fc-0");
+    }
+
+    @Test
     void scalingUpOrStayingNeedsNoDrain() {
         ScaleDown d = ScaleDown.decide("fc", 5, 4, READY, Set.of(), T0, T0, TIMEOUT);
         assertThat(d.done()).isTrue();

@@ -52,7 +52,7 @@ public class StepIsolation {
 
     StepIsolation(FlowConfig config) {
         String wanted = config.worker().isolation().toLowerCase(Locale.ROOT);
-        boolean root = "root".equals(System.getProperty("user.name"));
+        boolean root = runsAsRoot();
         List<String> namespace = root ? NAMESPACE : USER_NAMESPACE;
         if (wanted.equals("auto")) {
             if (works(namespace)) {
@@ -89,6 +89,17 @@ public class StepIsolation {
 
     public Mode mode() {
         return mode;
+    }
+
+    /** Whether this process's effective UID is 0 (whatever the user is called, if anything). */
+    static boolean runsAsRoot() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("Uid:")).findFirst()
+                    .map(l -> l.trim().split("\\s+")[2].equals("0")).orElse(false);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** A process builder for the step's command, wrapped as the isolation needs. */

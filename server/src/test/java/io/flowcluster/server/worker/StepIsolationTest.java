@@ -69,7 +69,7 @@ class StepIsolationTest {
 
     @Test
     void theInstallationsSecretsAreCoveredInAStepsMountNamespace() throws Exception {
-        Assumptions.assumeTrue(isolation.mode() == StepIsolation.Mode.NAMESPACE && "root".equals(System.getProperty("user.name")),
+        Assumptions.assumeTrue(isolation.mode() == StepIsolation.Mode.NAMESPACE && StepIsolation.runsAsRoot(),
                 "covering paths needs a PID namespace of a server running as root");
         // the test profile names these as flow.worker.hidden-paths; they exist before the server starts (see HiddenSecrets)
         UUID id = submit(job("peek", "cat " + HiddenSecrets.FILE + "; ls " + HiddenSecrets.DIR + "; echo looked"));
