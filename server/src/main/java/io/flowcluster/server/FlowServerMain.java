@@ -51,7 +51,7 @@ public final class FlowServerMain {
         if (local && nodes > 1) {
             EmbeddedDatabase db = startEmbedded(dataDir);
             String token = env.getOptionalValue(API_TOKEN, String.class)
-                    .orElseGet(() -> SecretFile.loadOrCreate(dataDir.resolve("api-token")));
+                    .orElseGet(() -> SecretFile.loadOrCreate(LocalCluster.tokenFile(dataDir)));
             LocalCluster.run(db, token, dataDir, nodes,
                     env.getOptionalValue(LOCAL_BASE_PORT, Integer.class).orElse(DEFAULT_BASE_PORT),
                     env.getOptionalValue(LOCAL_JVM_OPTIONS, String.class).orElse(DEFAULT_JVM_OPTIONS));
@@ -63,10 +63,10 @@ public final class FlowServerMain {
             System.setProperty("quarkus.datasource.username", db.user());
             System.setProperty("quarkus.datasource.password", db.password());
             System.setProperty(HIDDEN_PATHS, LocalCluster.secrets(dataDir));
-            System.out.println("Embedded PostgreSQL: " + db.jdbcUrl() + " (data in " + dataDir.resolve("postgres") + ")");
+            System.out.println("Embedded PostgreSQL: " + db.jdbcUrl() + " (data in " + LocalCluster.databaseDir(dataDir) + ")");
         }
         if (env.getOptionalValue(API_TOKEN, String.class).isEmpty()) {
-            Path tokenFile = dataDir.resolve("api-token");
+            Path tokenFile = LocalCluster.tokenFile(dataDir);
             System.setProperty(API_TOKEN, SecretFile.loadOrCreate(tokenFile));
             // where to find it, never the token itself: terminals are scrolled back, logged and shared
             System.out.println("API token kept in " + tokenFile + ": export TOKEN=$(cat " + tokenFile + ")");
@@ -76,6 +76,6 @@ public final class FlowServerMain {
 
     private static EmbeddedDatabase startEmbedded(Path dataDir) {
         EMBEDDED_PG_LOG.setLevel(java.util.logging.Level.WARNING);
-        return EmbeddedDatabase.startSecured(dataDir.resolve("postgres"));
+        return EmbeddedDatabase.startSecured(LocalCluster.databaseDir(dataDir));
     }
 }

@@ -37,6 +37,7 @@ public class RequestGuard {
 
     private final byte[] token;
     private final int maxBodyBytes;
+    private final BodyHandler bodies;
     private final ObjectMapper json;
 
     RequestGuard(FlowConfig config, ObjectMapper json) {
@@ -47,6 +48,7 @@ public class RequestGuard {
                                 + "'java -jar quarkus-run.jar', which generates one"))
                 .getBytes(StandardCharsets.UTF_8);
         this.maxBodyBytes = config.api().maxBodyBytes();
+        this.bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
         this.json = json;
     }
 
@@ -78,9 +80,10 @@ public class RequestGuard {
             ctx.next();
             return;
         }
-        if (!isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (!isJson(contentType)) {
             refuse(ctx, ProblemException.Type.UNSUPPORTED_MEDIA_TYPE, "a request body must be sent as 'Content-Type: application/json'"
-                    + (request.getHeader(HttpHeaders.CONTENT_TYPE) == null ? "" : ", not '" + request.getHeader(HttpHeaders.CONTENT_TYPE) + "'"));
+                    + (contentType == null ? "" : ", not '" + contentType + "'"));
             return;
         }
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -89,7 +92,7 @@ public class RequestGuard {
             return;
         }
         // read the body here, within the limit: a chunked body declares no length up front
-        BodyHandler.create(false).setBodyLimit(maxBodyBytes).handle(ctx);
+        bodies.handle(ctx);
     }
 
     /** Vert.x' body handler fails the request with 413 once a body outgrows the limit. */

@@ -45,8 +45,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * open to all, is secured on its first start, its tables handed to the node role.
      */
     public static EmbeddedDatabase startSecured(Path dataDir) {
-        String superuser = SecretFile.loadOrCreate(dataDir.resolveSibling("postgres-superuser-password"));
-        String app = SecretFile.loadOrCreate(dataDir.resolveSibling("postgres-" + APP_ROLE + "-password"));
+        String superuser = SecretFile.loadOrCreate(superuserPasswordFile(dataDir));
+        String app = SecretFile.loadOrCreate(appPasswordFile(dataDir));
         boolean secured = passwordsRequired(dataDir);
         EmbeddedPostgres.Builder builder = durable(dataDir, 0);
         if (secured) {
@@ -94,8 +94,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir
                     + (passwordsRequired(dataDir) ? " (it needs the superuser password kept in "
-                    + dataDir.resolveSibling("postgres-superuser-password") + ")" : ""), e);
+                    + superuserPasswordFile(dataDir) + ")" : ""), e);
         }
+    }
+
+    /** Where a secured database's passwords are kept, beside its data directory: the superuser's and the node role's. */
+    public static List<Path> passwordFiles(Path dataDir) {
+        return List.of(superuserPasswordFile(dataDir), appPasswordFile(dataDir));
+    }
+
+    private static Path superuserPasswordFile(Path dataDir) {
+        return dataDir.resolveSibling(dataDir.getFileName() + "-superuser-password");
+    }
+
+    private static Path appPasswordFile(Path dataDir) {
+        return dataDir.resolveSibling(dataDir.getFileName() + "-" + APP_ROLE + "-password");
     }
 
     static boolean passwordsRequired(Path dataDir) {

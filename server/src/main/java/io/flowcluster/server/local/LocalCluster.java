@@ -90,10 +90,21 @@ public final class LocalCluster {
         }
     }
 
+    /** The API token of the local installation in {@code dataDir}. */
+    public static Path tokenFile(Path dataDir) {
+        return dataDir.resolve("api-token");
+    }
+
+    /** The embedded PostgreSQL's data directory of the local installation in {@code dataDir}. */
+    public static Path databaseDir(Path dataDir) {
+        return dataDir.resolve("postgres");
+    }
+
     /** What steps must not read of a local installation: its token, the database passwords and the database's files. */
     public static String secrets(Path dataDir) {
-        return String.join(",", dataDir.resolve("api-token").toString(), dataDir.resolve("postgres-superuser-password").toString(),
-                dataDir.resolve("postgres-" + EmbeddedDatabase.APP_ROLE + "-password").toString(), dataDir.resolve("postgres").toString());
+        List<Path> secrets = new ArrayList<>(List.of(tokenFile(dataDir), databaseDir(dataDir)));
+        secrets.addAll(EmbeddedDatabase.passwordFiles(databaseDir(dataDir)));
+        return secrets.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(","));
     }
 
     /** The launcher is the packaged server; its nodes are the same jar. */
@@ -123,8 +134,8 @@ public final class LocalCluster {
         for (LocalNodeProcess node : nodes) {
             text.append(String.format("  %-8s http://localhost:%d   pid %d%n", node.id, node.port, node.process.pid()));
         }
-        text.append("API token kept in ").append(dataDir.resolve("api-token")).append("\n")
-                .append("See the cluster: export TOKEN=$(cat ").append(dataDir.resolve("api-token")).append(")\n")
+        text.append("API token kept in ").append(tokenFile(dataDir)).append("\n")
+                .append("See the cluster: export TOKEN=$(cat ").append(tokenFile(dataDir)).append(")\n")
                 .append("                 curl -H \"Authorization: Bearer $TOKEN\" http://localhost:")
                 .append(nodes.get(0).port).append("/api/v1/cluster\n")
                 .append("kill -9 a node's pid to watch its jobs fail over; Ctrl-C stops the cluster.\n");
