@@ -1,8 +1,8 @@
 package io.flowcluster.server.store;
 
-/** Something that happened to a packet, for the coordinator's log; {@code seq} orders finishes. */
+/** Something that happened to a packet, for the coordinator's log. */
 public record PacketEvent(Kind kind, int packetNo, int first, int count, String node, int attempt, long millis,
-        int failedItems, long seq) {
+        int failedItems) {
 
     public enum Kind {
         /** Ran to its end on {@code node}, taking {@code millis}. */

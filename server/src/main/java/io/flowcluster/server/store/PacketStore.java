@@ -99,7 +99,7 @@ public class PacketStore {
                 .bind("eligible", eligible.toArray(String[]::new)).bind("live", live.toArray(String[]::new))
                 .map((rs, ctx) -> new PacketEvent("RUNNING".equals(rs.getString("was")) ? PacketEvent.Kind.LOST
                         : PacketEvent.Kind.WITHDRAWN, rs.getInt("packet_no"), rs.getInt("first_item"),
-                        rs.getInt("item_count"), rs.getString("node"), rs.getInt("attempt"), 0, 0, 0))
+                        rs.getInt("item_count"), rs.getString("node"), rs.getInt("attempt"), 0, 0))
                 .list());
     }
 
@@ -181,25 +181,24 @@ public class PacketStore {
         });
     }
 
-    /** Packets of the step that finished after {@code afterSeq}, in the order they finished. */
-    public List<PacketEvent> finishedSince(UUID job, int idx, long afterSeq) {
+    /**
+     * The packets that finished and were not logged yet, in the order they finished, marked
+     * logged in the same statement: whatever order their transactions commit in, each is
+     * returned once.
+     */
+    public List<PacketEvent> takeFinished(UUID job, int idx) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select packet_no, first_item, item_count, node, attempt, done_seq, failed_items,
-                            (extract(epoch from finished_at - started_at) * 1000)::bigint as millis
-                        from packet where job_id = :job and idx = :idx and state = 'DONE' and done_seq > :after
-                        order by done_seq""")
-                .bind("job", job).bind("idx", idx).bind("after", afterSeq)
+                        with marked as (
+                            update packet set logged = true
+                            where job_id = :job and idx = :idx and state = 'DONE' and not logged
+                            returning packet_no, first_item, item_count, node, attempt, done_seq, failed_items,
+                                (extract(epoch from finished_at - started_at) * 1000)::bigint as millis)
+                        select * from marked order by done_seq""")
+                .bind("job", job).bind("idx", idx)
                 .map((rs, ctx) -> new PacketEvent(PacketEvent.Kind.DONE, rs.getInt("packet_no"), rs.getInt("first_item"),
                         rs.getInt("item_count"), rs.getString("node"), rs.getInt("attempt"), rs.getLong("millis"),
-                        rs.getInt("failed_items"), rs.getLong("done_seq")))
+                        rs.getInt("failed_items")))
                 .list());
-    }
-
-    /** The last finish so far: a coordinator taking over logs only what finishes after it. */
-    public long lastFinished(UUID job, int idx) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "select coalesce(max(done_seq), 0) from packet where job_id = :job and idx = :idx")
-                .bind("job", job).bind("idx", idx).mapTo(Long.class).one());
     }
 
     /** Starts up to {@code max} of the packets queued on this node, the longest queued first. */

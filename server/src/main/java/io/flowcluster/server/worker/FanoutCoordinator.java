@@ -116,7 +116,6 @@ public class FanoutCoordinator {
         private final Claim claim;
         private final StepOutput log;
         private int packets;
-        private long lastLogged;
 
         Coordination(Claim claim, StepOutput log) {
             this.claim = claim;
@@ -126,7 +125,6 @@ public class FanoutCoordinator {
         /** Cuts the packets (the first coordinator only) and says whether this one starts or resumes. */
         PacketProgress start() {
             packets = store.cut(claim.jobId(), claim.index(), claim.spec().fanout(), config.distribution().packetSize());
-            lastLogged = store.lastFinished(claim.jobId(), claim.index());
             PacketProgress progress = store.progress(claim.jobId(), claim.index());
             if (progress.done() == 0) {
                 log.system("[fanout: " + claim.spec().fanout().itemCount() + " items in " + packets + " packets, "
@@ -172,13 +170,12 @@ public class FanoutCoordinator {
             }
         }
 
-        /** Logs the packets that finished since the last look, in the order they finished. */
+        /** Logs the packets that finished and were not logged yet (by this coordinator or one before it), in the order they finished. */
         private void logFinished() {
-            for (PacketEvent e : store.finishedSince(claim.jobId(), claim.index(), lastLogged)) {
+            for (PacketEvent e : store.takeFinished(claim.jobId(), claim.index())) {
                 log.system("[packet " + e.packetNo() + " " + items(e) + " done on " + e.node() + ", attempt " + e.attempt()
                         + ", " + e.millis() + " ms" + (e.failedItems() > 0 ? ", " + e.failedItems() + " items failed" : "")
                         + "]");
-                lastLogged = e.seq();
             }
         }
 

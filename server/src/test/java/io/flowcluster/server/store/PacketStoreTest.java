@@ -88,8 +88,31 @@ class PacketStoreTest {
         assertThat(store.complete(second, "b", results(second))).isTrue();
         assertThat(store.complete(second, "b", results(second))).as("a second completion of the same run").isFalse();
         assertThat(store.results(job, 0, -1, 1000)).hasSize(100).extracting(PacketStore.StoredResult::node).containsOnly("b");
-        assertThat(store.finishedSince(job, 0, 0)).extracting(PacketEvent::packetNo, PacketEvent::node, PacketEvent::attempt)
+        assertThat(store.takeFinished(job, 0)).extracting(PacketEvent::packetNo, PacketEvent::node, PacketEvent::attempt)
                 .containsExactly(tuple(first.packetNo(), "b", 2));
+        assertThat(store.takeFinished(job, 0)).as("each finish is told once").isEmpty();
+    }
+
+    /**
+     * Two packets finish at once; the one that took the lower sequence number commits last,
+     * after the coordinator has already read the other: it is still logged, once.
+     */
+    @Test
+    void aPacketWhoseFinishCommitsLateIsStillLoggedOnce() throws Exception {
+        store.deal(job, 0, "c", 1, Map.of("a", 2));
+        List<PacketClaim> runs = store.claim("a", 2);
+        try (var late = db.jdbi().open()) {
+            late.begin();
+            late.createUpdate("""
+                    update packet set state = 'DONE', finished_at = clock_timestamp(), done_seq = nextval('packet_done_seq')
+                    where job_id = :job and idx = 0 and packet_no = :no""")
+                    .bind("job", job).bind("no", runs.get(0).packetNo()).execute();
+            assertThat(store.complete(runs.get(1), "a", results(runs.get(1)))).isTrue();
+            assertThat(store.takeFinished(job, 0)).extracting(PacketEvent::packetNo).containsExactly(runs.get(1).packetNo());
+            late.commit();
+        }
+        assertThat(store.takeFinished(job, 0)).extracting(PacketEvent::packetNo).containsExactly(runs.get(0).packetNo());
+        assertThat(store.takeFinished(job, 0)).isEmpty();
     }
 
     @Test

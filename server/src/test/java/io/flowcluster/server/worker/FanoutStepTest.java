@@ -57,6 +57,10 @@ class FanoutStepTest {
         assertThat(log).contains("[fanout: 2550 items in 26 packets, LOCAL distribution, coordinated by test-node]")
                 .contains("[packet 25 (items 2500-2549) done on test-node, attempt 1")
                 .contains("[fanout done: 26 packets, 2550 of 2550 items succeeded]");
+        for (int packet = 0; packet < 26; packet++) {
+            assertThat(log).as("every packet's end is logged")
+                    .contains("[packet " + packet + " (items " + packet * 100 + "-" + Math.min(packet * 100 + 99, 2549) + ") done on");
+        }
     }
 
     @Test
