@@ -2,8 +2,10 @@ package io.flowcluster.server;
 
 import io.flowcluster.server.embedded.SecretFile;
 import io.flowcluster.server.embedded.EmbeddedDatabase;
+import io.flowcluster.server.local.InstallationLock;
 import io.flowcluster.server.local.LocalCluster;
 import io.flowcluster.server.node.ProcessProtection;
+import io.quarkus.runtime.Application;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.smallrye.config.SmallRyeConfig;
@@ -25,6 +27,7 @@ public final class FlowServerMain {
     static final String LOCAL_NODES = "flow.local.nodes";
     static final String LOCAL_BASE_PORT = "flow.local.base-port";
     static final String LOCAL_JVM_OPTIONS = "flow.local.jvm-options";
+    static final String HTTP_PORT = "quarkus.http.port";
     static final String HIDDEN_PATHS = "flow.worker.hidden-paths";
     static final int DEFAULT_LOCAL_NODES = 3;
     static final int DEFAULT_BASE_PORT = 8080;
@@ -48,17 +51,28 @@ public final class FlowServerMain {
                 .orElse(Path.of(System.getProperty("user.home"), ".flowcluster"));
         boolean local = env.getOptionalValue(DATASOURCE_URL, String.class).isEmpty();
         int nodes = env.getOptionalValue(LOCAL_NODES, Integer.class).orElse(DEFAULT_LOCAL_NODES);
+        int basePort = env.getOptionalValue(LOCAL_BASE_PORT, Integer.class).orElse(DEFAULT_BASE_PORT);
+        if (local) {
+            String urls = nodes > 1 ? LocalCluster.urls(nodes, basePort)
+                    : LocalCluster.urls(1, env.getOptionalValue(HTTP_PORT, Integer.class).orElse(DEFAULT_BASE_PORT));
+            InstallationLock.take(dataDir, "pid " + ProcessHandle.current().pid() + ", " + urls).ifPresent(running -> {
+                System.err.println("A local cluster is already running on " + dataDir + " (" + running + "); it is left alone.\n"
+                        + "Stop it with Ctrl-C in its terminal, or run a second one beside it with its own "
+                        + "FLOW_DATA_DIR and FLOW_LOCAL_BASE_PORT.");
+                System.exit(1);
+            });
+        }
         if (local && nodes > 1) {
             EmbeddedDatabase db = startEmbedded(dataDir);
             String token = env.getOptionalValue(API_TOKEN, String.class)
                     .orElseGet(() -> SecretFile.loadOrCreate(LocalCluster.tokenFile(dataDir)));
-            LocalCluster.run(db, token, dataDir, nodes,
-                    env.getOptionalValue(LOCAL_BASE_PORT, Integer.class).orElse(DEFAULT_BASE_PORT),
+            LocalCluster.run(db, token, dataDir, nodes, basePort,
                     env.getOptionalValue(LOCAL_JVM_OPTIONS, String.class).orElse(DEFAULT_JVM_OPTIONS));
             return;
         }
         if (local) {
             EmbeddedDatabase db = startEmbedded(dataDir);
+            closeAfterTheNode(db);
             System.setProperty(DATASOURCE_URL, db.jdbcUrl());
             System.setProperty("quarkus.datasource.username", db.user());
             System.setProperty("quarkus.datasource.password", db.password());
@@ -72,6 +86,20 @@ public final class FlowServerMain {
             System.out.println("API token kept in " + tokenFile + ": export TOKEN=$(cat " + tokenFile + ")");
         }
         Quarkus.run(args);
+    }
+
+    /**
+     * The node's own shutdown (draining, handing steps back) still needs the database: it
+     * stops only once the application has stopped, not beside it.
+     */
+    private static void closeAfterTheNode(EmbeddedDatabase db) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Application node = Application.currentApplication();
+            if (node != null) {
+                node.awaitShutdown();
+            }
+            db.close();
+        }, "flow-embedded-database-stop"));
     }
 
     private static EmbeddedDatabase startEmbedded(Path dataDir) {

@@ -42,13 +42,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * a password (steps run on the same machine: trust on loopback would hand them the
      * superuser). The superuser's and the node role's passwords are generated once and kept,
      * owner-readable only, beside the data directory; a data directory of an earlier version,
-     * open to all, is secured on its first start, its tables handed to the node role.
+     * open to all, is secured on its first start, its tables handed to the node role. The
+     * caller stops it ({@link #close()}): no shutdown hook races its clients' last writes.
      */
     public static EmbeddedDatabase startSecured(Path dataDir) {
         String superuser = SecretFile.loadOrCreate(superuserPasswordFile(dataDir));
         String app = SecretFile.loadOrCreate(appPasswordFile(dataDir));
         boolean secured = passwordsRequired(dataDir);
-        EmbeddedPostgres.Builder builder = durable(dataDir, 0);
+        // the installation stops it after its nodes, which need it to drain
+        EmbeddedPostgres.Builder builder = durable(dataDir, 0).setRegisterShutdownHook(false);
         if (secured) {
             builder.setConnectConfig("password", superuser);
         }

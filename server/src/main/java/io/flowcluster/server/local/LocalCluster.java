@@ -10,59 +10,88 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import sun.misc.Signal;
 
 /**
  * A cluster on one machine: one embedded PostgreSQL and N node processes of this same
  * program, coordinating through the database ({@code jdbc}). Each node's output is shown
- * with its id in front. A node that dies stays dead, so that its failover can be watched;
- * stopping the launcher drains and stops every node, then the database.
+ * with its id in front. A node that dies is started again after a delay, as a StatefulSet
+ * would, so that its jobs can be watched failing over and the ring taking it back.
+ *
+ * <p>Nodes run in a session of their own: the terminal's Ctrl-C reaches the launcher only,
+ * which drains them (each lets its running steps finish, up to its drain timeout), then
+ * stops the database. A second Ctrl-C stops them at once.
  */
 public final class LocalCluster {
 
     private static final Duration READY_WAIT = Duration.ofSeconds(90);
-    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+    private static final Duration RESTART_DELAY = Duration.ofSeconds(5);
+    private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(60);
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration OUTPUT_WAIT = Duration.ofSeconds(2);
 
     private final EmbeddedDatabase database;
     private final String token;
     private final Path dataDir;
-    private final List<LocalNodeProcess> nodes = new ArrayList<>();
+    private final String jvmOptions;
+    private final List<NodeProcess> nodes = new ArrayList<>();
+    private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "flow-local-restart");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicInteger stopRequests = new AtomicInteger();
+    private volatile boolean stopping;
 
-    private LocalCluster(EmbeddedDatabase database, String token, Path dataDir) {
+    private LocalCluster(EmbeddedDatabase database, String token, Path dataDir, String jvmOptions) {
         this.database = database;
         this.token = token;
         this.dataDir = dataDir;
+        this.jvmOptions = jvmOptions;
     }
 
     /** Starts the nodes, prints where they answer, and stays until the launcher is stopped. */
     public static void run(EmbeddedDatabase database, String token, Path dataDir, int count, int basePort, String jvmOptions) {
-        LocalCluster cluster = new LocalCluster(database, token, dataDir);
-        Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop, "flow-local-stop"));
-        for (int i = 0; i < count; i++) {
-            cluster.nodes.add(cluster.startNode("node-" + i, basePort + i, jvmOptions));
+        LocalCluster cluster = new LocalCluster(database, token, dataDir, jvmOptions);
+        for (String signal : List.of("INT", "TERM", "HUP")) {
+            Signal.handle(new Signal(signal), s -> cluster.onStopSignal());
         }
-        for (LocalNodeProcess node : cluster.nodes) {
+        // whatever else ends this process (a failed start, an uncaught error) ends the nodes with it
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::stopNow, "flow-local-stop"));
+        for (int i = 0; i < count; i++) {
+            cluster.nodes.add(new NodeProcess("node-" + i, basePort + i));
+        }
+        cluster.nodes.forEach(cluster::start);
+        for (NodeProcess node : cluster.nodes) {
             node.awaitReady(READY_WAIT);
         }
         cluster.printWelcome();
-        for (LocalNodeProcess node : cluster.nodes) {
-            node.process.onExit().thenAccept(p -> say(node.id + " exited with code " + p.exitValue()
-                    + "; the others take over its jobs"));
-        }
         try {
-            Thread.currentThread().join(); // until Ctrl-C runs the shutdown hook
+            Thread.currentThread().join(); // the stop signal's thread ends the process
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private LocalNodeProcess startNode(String id, int port, String jvmOptions) {
-        List<String> command = new ArrayList<>();
+    /** The URLs the nodes of a local cluster answer on, to say where a running one is. */
+    public static String urls(int count, int basePort) {
+        return java.util.stream.IntStream.range(0, count).mapToObj(i -> "http://localhost:" + (basePort + i))
+                .collect(Collectors.joining(" "));
+    }
+
+    private void start(NodeProcess node) {
+        List<String> command = new ArrayList<>(ownSession());
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(List.of(jvmOptions.trim().split("\\s+")));
         command.addAll(List.of("-jar", packagedJar()));
@@ -72,21 +101,56 @@ public final class LocalCluster {
         env.put("QUARKUS_DATASOURCE_USERNAME", database.user());
         env.put("QUARKUS_DATASOURCE_PASSWORD", database.password());
         env.put("FLOW_API_TOKEN", token);
-        env.put("FLOW_NODE_ID", id);
+        env.put("FLOW_NODE_ID", node.id);
         env.put("FLOW_COORDINATION", "jdbc");
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(node.port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("FLOW_WORKER_HIDDEN_PATHS", secrets(dataDir));
-        env.put("FLOW_WORKER_WORK_DIR", dataDir.resolve("work").resolve(id).toString());
+        env.put("FLOW_WORKER_WORK_DIR", dataDir.resolve("work").toString());
         try {
             Process process = builder.start();
-            LocalNodeProcess node = new LocalNodeProcess(id, port, process);
-            Thread pump = new Thread(() -> prefixOutput(node), "flow-local-" + id);
-            pump.setDaemon(true);
-            pump.start();
-            return node;
+            node.process = process;
+            node.output = new Thread(() -> prefixOutput(node.id, process), "flow-local-" + node.id);
+            node.output.setDaemon(true);
+            node.output.start();
+            process.onExit().thenAccept(p -> onExit(node, p));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + id, e);
+            throw new UncheckedIOException("cannot start " + node.id, e);
+        }
+    }
+
+    /** {@code setsid} where there is one: the terminal's signals are for the launcher, which stops the nodes in order. */
+    private static List<String> ownSession() {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, "setsid"))) {
+                return List.of(Path.of(dir, "setsid").toString());
+            }
+        }
+        return List.of();
+    }
+
+    private void onExit(NodeProcess node, Process exited) {
+        if (stopping || node.process != exited) {
+            return;
+        }
+        Duration delay = node.nextRestartDelay();
+        say(node.id + " exited with code " + exited.exitValue() + "; the others take over its jobs. Restarting it in "
+                + delay.toSeconds() + " s, as its StatefulSet would");
+        restarts.schedule(() -> restart(node), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void restart(NodeProcess node) {
+        if (stopping) {
+            return;
+        }
+        start(node);
+        try {
+            node.awaitReady(READY_WAIT);
+            node.restartFailures = 0;
+            say(node.id + " is back: http://localhost:" + node.port + "   pid " + node.process.pid());
+        } catch (IllegalStateException e) {
+            say(e.getMessage()); // exited while starting: its exit schedules the next try, later
         }
     }
 
@@ -104,7 +168,7 @@ public final class LocalCluster {
     public static String secrets(Path dataDir) {
         List<Path> secrets = new ArrayList<>(List.of(tokenFile(dataDir), databaseDir(dataDir)));
         secrets.addAll(EmbeddedDatabase.passwordFiles(databaseDir(dataDir)));
-        return secrets.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(","));
+        return secrets.stream().map(Path::toString).collect(Collectors.joining(","));
     }
 
     /** The launcher is the packaged server; its nodes are the same jar. */
@@ -117,11 +181,11 @@ public final class LocalCluster {
         return Path.of(classPath).toAbsolutePath().toString();
     }
 
-    private static void prefixOutput(LocalNodeProcess node) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(node.process.getInputStream(), StandardCharsets.UTF_8))) {
+    private static void prefixOutput(String id, Process process) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
-                System.out.println("[" + node.id + "] " + line);
+                System.out.println("[" + id + "] " + line);
             }
         } catch (IOException e) {
             // the node's output ends with the node
@@ -131,28 +195,82 @@ public final class LocalCluster {
     private void printWelcome() {
         StringBuilder text = new StringBuilder("\nFlowCluster: a local cluster of ").append(nodes.size())
                 .append(" nodes on one embedded PostgreSQL (").append(database.jdbcUrl()).append(")\n");
-        for (LocalNodeProcess node : nodes) {
+        for (NodeProcess node : nodes) {
             text.append(String.format("  %-8s http://localhost:%d   pid %d%n", node.id, node.port, node.process.pid()));
         }
         text.append("API token kept in ").append(tokenFile(dataDir)).append("\n")
                 .append("See the cluster: export TOKEN=$(cat ").append(tokenFile(dataDir)).append(")\n")
                 .append("                 curl -H \"Authorization: Bearer $TOKEN\" http://localhost:")
                 .append(nodes.get(0).port).append("/api/v1/cluster\n")
-                .append("kill -9 a node's pid to watch its jobs fail over; Ctrl-C stops the cluster.\n");
+                .append("kill -9 a node's pid to watch its jobs fail over (it comes back after ")
+                .append(RESTART_DELAY.toSeconds()).append(" s); Ctrl-C stops the cluster.\n");
         System.out.println(text);
     }
 
-    private void stop() {
-        say("stopping: every node drains, then the database stops");
+    /** The first stop signal drains the nodes, the next one stops them at once. */
+    private void onStopSignal() {
+        if (stopRequests.getAndIncrement() == 0) {
+            Thread drain = new Thread(this::drainAndExit, "flow-local-drain");
+            drain.start();
+        } else {
+            say("stopping now: steps still running are cut short and run again on the next start");
+            nodes.forEach(n -> n.process.destroyForcibly());
+        }
+    }
+
+    private void drainAndExit() {
+        stopping = true;
+        say("stopping: each node lets its running steps finish (up to its drain timeout), then the database stops. "
+                + "Ctrl-C again to stop at once");
         nodes.forEach(n -> n.process.destroy());
-        for (LocalNodeProcess node : nodes) {
+        long nextProgress = System.nanoTime() + PROGRESS_INTERVAL.toNanos();
+        List<NodeProcess> left = running();
+        while (!left.isEmpty()) {
             try {
-                if (!node.process.waitFor(STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                    node.process.destroyForcibly();
-                }
+                left.get(0).process.waitFor(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                node.process.destroyForcibly();
+                break;
+            }
+            left = running();
+            if (!left.isEmpty() && System.nanoTime() >= nextProgress) {
+                say("still draining: " + left.stream().map(n -> n.id).collect(Collectors.joining(", "))
+                        + " (Ctrl-C again to stop at once)");
+                nextProgress = System.nanoTime() + PROGRESS_INTERVAL.toNanos();
+            }
+        }
+        awaitLastOutput();
+        database.close();
+        say("stopped");
+        System.exit(0);
+    }
+
+    /** A node's last lines (how its drain went) may still be in the pipe when it exits. */
+    private void awaitLastOutput() {
+        for (NodeProcess node : nodes) {
+            try {
+                node.output.join(OUTPUT_WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private List<NodeProcess> running() {
+        return nodes.stream().filter(n -> n.process.isAlive()).toList();
+    }
+
+    /** When the process ends without a drain: nothing of the cluster outlives it. */
+    private void stopNow() {
+        if (stopRequests.get() > 0 && running().isEmpty()) {
+            return; // drained and stopped already
+        }
+        stopping = true;
+        nodes.stream().filter(n -> n.process != null).forEach(n -> n.process.destroyForcibly());
+        for (NodeProcess node : nodes) {
+            if (node.process != null) {
+                node.process.onExit().join();
             }
         }
         database.close();
@@ -162,16 +280,34 @@ public final class LocalCluster {
         System.out.println("[local-cluster] " + message);
     }
 
-    /** One node process and where it answers. */
-    private record LocalNodeProcess(String id, int port, Process process) {
+    /** One node of the cluster: where it answers, and its current process, which a restart replaces. */
+    private static final class NodeProcess {
+        final String id;
+        final int port;
+        volatile Process process;
+        volatile Thread output;
+        int restartFailures;
+
+        NodeProcess(String id, int port) {
+            this.id = id;
+            this.port = port;
+        }
+
+        /** Doubles after each restart that did not come up, as a crash loop's back-off does. */
+        Duration nextRestartDelay() {
+            Duration delay = RESTART_DELAY.multipliedBy(1L << Math.min(restartFailures, 4));
+            restartFailures++;
+            return delay.compareTo(MAX_RESTART_DELAY) > 0 ? MAX_RESTART_DELAY : delay;
+        }
 
         void awaitReady(Duration wait) {
+            Process starting = process;
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
             HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build();
             long deadline = System.nanoTime() + wait.toNanos();
             while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(id + " exited with code " + process.exitValue() + " while starting");
+                if (!starting.isAlive()) {
+                    throw new IllegalStateException(id + " exited with code " + starting.exitValue() + " while starting");
                 }
                 try {
                     if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {

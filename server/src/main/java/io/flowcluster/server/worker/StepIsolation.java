@@ -18,8 +18,8 @@ import org.jboss.logging.Logger;
  * <ul>
  * <li>{@code namespace}: the step runs as PID 1 of a PID namespace of its own with its own
  * {@code /proc} (util-linux {@code unshare}; a user namespace too when the server is not
- * root). It sees no process of the server, and when it ends, or is stopped, the kernel ends
- * every process it started, however it forked or detached.</li>
+ * root), in a session of its own. It sees no process of the server, and when it ends, or is
+ * stopped, the kernel ends every process it started, however it forked or detached.</li>
  * <li>{@code session}: the step leads a session of its own ({@code setsid}); whatever is
  * left in that session when it ends, or is stopped, is ended too. A process that starts a
  * session of its own escapes it.</li>
@@ -37,9 +37,10 @@ public class StepIsolation {
 
     public enum Mode { NAMESPACE, SESSION, NONE }
 
-    private static final List<String> NAMESPACE = List.of("unshare", "--pid", "--fork", "--kill-child", "--mount-proc");
-    private static final List<String> USER_NAMESPACE = List.of("unshare", "--user", "--map-current-user", "--pid", "--fork",
-            "--kill-child", "--mount-proc");
+    // in a session of its own as well: signals for the server's terminal (Ctrl-C) are not the step's
+    private static final List<String> NAMESPACE = List.of("setsid", "unshare", "--pid", "--fork", "--kill-child", "--mount-proc");
+    private static final List<String> USER_NAMESPACE = List.of("setsid", "unshare", "--user", "--map-current-user", "--pid",
+            "--fork", "--kill-child", "--mount-proc");
     private static final List<String> SESSION = List.of("setsid");
     private static final Duration PROBE_WAIT = Duration.ofSeconds(5);
     /** Covers each path up to "--", then runs the step; a path that cannot be covered fails the step (126). */
