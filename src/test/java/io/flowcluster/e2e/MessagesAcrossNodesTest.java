@@ -31,6 +31,13 @@ class MessagesAcrossNodesTest {
             List<Map<String, Object>> messages = cluster.query("select received_by, processed_by from job_message where job_id = ?::uuid", job);
             assertThat(messages).hasSize(1);
             assertThat(messages.get(0)).containsEntry("processed_by", owner).doesNotContainEntry("received_by", owner);
+
+            long epoch = cluster.cluster().get("ring").get("epoch").asLong();
+            for (String id : List.of("node-a", "node-b", "node-c")) {
+                String metrics = cluster.node(id).get("/q/metrics").body();
+                assertThat(metrics).as("every node exports the ring epoch, not only the scheduler's")
+                        .contains("flow_ring_epoch " + epoch + ".0");
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
@@ -19,6 +20,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 @Blocking
 @SecurityRequirement(name = "apiToken")
 public class ClusterResource {
+
+    private static final Duration RING_APPLY_WAIT = Duration.ofSeconds(3);
 
     private final ClusterStore store;
     private final FlowConfig config;
@@ -53,9 +56,28 @@ public class ClusterResource {
     }
 
     private ClusterView.MemberView setDraining(String id, boolean draining) {
-        if (!store.setDraining(id, draining)) {
-            throw new ProblemException(ProblemException.Type.NOT_FOUND, "no member '" + id + "' in this cluster");
+        switch (store.setDraining(id, draining, config.cluster().nodeTimeout())) {
+            case NO_SUCH_MEMBER -> throw new ProblemException(ProblemException.Type.NOT_FOUND, "no member '" + id + "' in this cluster");
+            case MEMBER_DEAD -> throw new ProblemException(ProblemException.Type.MEMBER_DEAD, "member '" + id
+                    + "' is dead: its work has moved to the others already; there is nothing to drain");
+            case CHANGED -> awaitRing(id, draining);
         }
         return get().members().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    /**
+     * The scheduler applies the change to the ring within a pass: the answer shows the member
+     * as it is then, not as it was (bounded: with no scheduler, the ring changes later).
+     */
+    private void awaitRing(String id, boolean draining) {
+        long deadline = System.nanoTime() + RING_APPLY_WAIT.toNanos();
+        while (store.ringState().draining().contains(id) != draining && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

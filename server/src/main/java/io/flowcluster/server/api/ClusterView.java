@@ -20,9 +20,11 @@ public record ClusterView(String name, String coordination, String answeredBy, S
     /**
      * @param state {@code live}, {@code draining} (takes no new work), {@code drained} (draining
      *              and owning and running nothing) or {@code dead} (silent past the node timeout)
+     * @param jobsFinished jobs that ended on it since it started, as of its last heartbeat: the
+     *              cluster's throughput is the growth of the sum
      */
     public record MemberView(String id, String state, boolean scheduler, int taskPoolSize, int ownedJobs,
-            int runningSteps, Instant startedAt, Instant heartbeatAt) {
+            int runningSteps, Instant startedAt, Instant heartbeatAt, long jobsFinished) {
 
         static MemberView of(NodeState n, RingState ring, LeaseHolder lease) {
             boolean draining = n.draining() || ring.draining().contains(n.id());
@@ -30,7 +32,7 @@ public record ClusterView(String name, String coordination, String answeredBy, S
                     : !draining ? "live"
                     : n.ownedJobs() == 0 && n.activeSteps() == 0 ? "drained" : "draining";
             return new MemberView(n.id(), state, n.id().equals(lease.holder()), n.taskPoolSize(), n.ownedJobs(),
-                    n.activeSteps(), n.startedAt(), n.heartbeatAt());
+                    n.activeSteps(), n.startedAt(), n.heartbeatAt(), n.jobsFinished());
         }
     }
 

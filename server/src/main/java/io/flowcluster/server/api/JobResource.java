@@ -22,6 +22,7 @@ import io.flowcluster.server.store.PacketStore;
 import io.flowcluster.server.store.PacketStore.StoredResult;
 import io.flowcluster.server.store.StepRef;
 import io.flowcluster.server.store.StoredJob;
+import io.flowcluster.server.store.StoredAttempt;
 import io.flowcluster.server.store.StoredMessage;
 import io.flowcluster.server.store.StoredStep;
 import io.flowcluster.server.store.Submission;
@@ -66,6 +67,7 @@ public class JobResource {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1," + MAX_IDEMPOTENCY_KEY_LENGTH + "}");
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 500;
+    static final int MAX_NAME_FILTER = 200;
     static final int DEFAULT_RESULTS_PAGE = 1000;
     static final int MAX_RESULTS_PAGE = 10_000;
 
@@ -121,10 +123,13 @@ public class JobResource {
     }
 
     @GET
-    @Operation(summary = "List jobs, newest first", description = "Filter by state and by label (key=value, all must match)")
+    @Operation(summary = "List jobs, newest first",
+            description = "Filter by state, by label (key=value, all must match) and by text the name contains (any case)")
     public JobListView list(@QueryParam("state") List<String> states, @QueryParam("label") List<String> labels,
+            @QueryParam("name") @DefaultValue("") String name,
             @QueryParam("limit") @DefaultValue("" + DEFAULT_PAGE) String limit, @QueryParam("cursor") String cursor) {
-        JobPage page = store.list(new JobQuery(parseStates(states), parseLabels(labels), Cursor.decode(cursor), parseLimit(limit)));
+        JobPage page = store.list(new JobQuery(parseStates(states), parseLabels(labels), parseName(name), Cursor.decode(cursor),
+                parseLimit(limit)));
         Map<UUID, List<StepState>> stepStates = store.stepStates(page.jobs().stream().map(StoredJob::id).toList());
         List<JobView> items = page.jobs().stream()
                 .map(j -> JobView.of(j, Progress.of(stepStates.getOrDefault(j.id(), List.of())), null))
@@ -192,6 +197,15 @@ public class JobResource {
         }
         StoredMessage saved = store.addMessage(job, message.name(), message.payload(), node.id()).orElseThrow(() -> notFound(id));
         return Response.accepted(saved).build();
+    }
+
+    @GET
+    @Path("{id}/attempts")
+    @Operation(summary = "Every attempt of the job's steps: node, start, end and outcome, in the order they started")
+    public List<StoredAttempt> attempts(@PathParam("id") String id) {
+        UUID job = jobId(id);
+        requireJob(job);
+        return store.attempts(job);
     }
 
     @GET
@@ -271,7 +285,10 @@ public class JobResource {
         List<FieldError> errors = new ArrayList<>();
         for (String value : values) {
             int eq = value.indexOf('=');
-            if (eq <= 0) {
+            String problem = TextCheck.problem(value);
+            if (problem != null) {
+                errors.add(new FieldError("label", problem));
+            } else if (eq <= 0) {
                 errors.add(new FieldError("label", "'" + value + "' must be key=value"));
             } else {
                 labels.put(value.substring(0, eq), value.substring(eq + 1));
@@ -281,6 +298,16 @@ public class JobResource {
             throw new ProblemException(ProblemException.Type.INVALID_REQUEST, summary(errors), errors);
         }
         return labels;
+    }
+
+    private static String parseName(String value) {
+        String problem = value.length() > MAX_NAME_FILTER ? "must be at most " + MAX_NAME_FILTER + " characters"
+                : TextCheck.problem(value);
+        if (problem != null) {
+            throw new ProblemException(ProblemException.Type.INVALID_REQUEST, "name " + problem,
+                    List.of(new FieldError("name", problem)));
+        }
+        return value;
     }
 
     private static int parseLimit(String value) {

@@ -13,6 +13,7 @@ public class ProblemException extends RuntimeException {
         UNAUTHORIZED("unauthorized", "Missing or wrong API token", 401),
         NOT_FOUND("not-found", "Not found", 404),
         JOB_FINISHED("job-finished", "Job has finished", 409),
+        MEMBER_DEAD("member-dead", "Member is dead", 409),
         BODY_TOO_LARGE("body-too-large", "Request body too large", 413),
         UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
         IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key reused with another request",

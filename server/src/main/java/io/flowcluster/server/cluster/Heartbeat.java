@@ -1,6 +1,7 @@
 package io.flowcluster.server.cluster;
 
 import io.flowcluster.server.config.FlowConfig;
+import io.flowcluster.server.metrics.FlowMetrics;
 import io.flowcluster.server.node.LocalNode;
 import io.flowcluster.server.notify.WakeupLoop;
 import io.flowcluster.server.store.ClusterStore;
@@ -27,6 +28,7 @@ public class Heartbeat {
     private final ClusterStore store;
     private final LocalNode node;
     private final Worker worker;
+    private final FlowMetrics metrics;
     private final Duration nodeTimeout;
     private final Duration fenceAfter;
     private final WakeupLoop loop;
@@ -36,7 +38,8 @@ public class Heartbeat {
     /** Set when this node stopped its steps itself; cleared once they are handed back. */
     private volatile boolean fenced;
 
-    Heartbeat(ClusterStore store, LocalNode node, Worker worker, FlowConfig config) {
+    Heartbeat(ClusterStore store, LocalNode node, Worker worker, FlowMetrics metrics, FlowConfig config) {
+        this.metrics = metrics;
         this.store = store;
         this.node = node;
         this.worker = worker;
@@ -86,7 +89,7 @@ public class Heartbeat {
 
     private void beat() {
         long sent = System.nanoTime();
-        boolean alive = store.heartbeat(node.id(), node.incarnation());
+        boolean alive = store.heartbeat(node.id(), node.incarnation(), metrics.jobsFinished());
         if (alive && !fenced) {
             lastContactNanos = sent;
             return;

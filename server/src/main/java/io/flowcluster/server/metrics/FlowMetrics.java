@@ -3,6 +3,7 @@ package io.flowcluster.server.metrics;
 import io.flowcluster.server.cluster.PublishedState;
 import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.store.AttemptResult;
+import io.flowcluster.server.store.ClusterStore;
 import io.flowcluster.server.store.DispatchStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
 import java.util.function.Supplier;
 
@@ -23,32 +25,30 @@ import java.util.function.Supplier;
 @Singleton
 public class FlowMetrics {
 
-    private static final long QUEUE_DEPTH_CACHE_NANOS = Duration.ofSeconds(2).toNanos();
+    /** Gauges read from the database are read at most this often, however often they are scraped. */
+    private static final Duration READING_CACHE = Duration.ofSeconds(2);
 
     private final MeterRegistry registry;
-    private final DispatchStore dispatchStore;
     private final Counter submitted;
     private final Timer startLatency;
-    private final AtomicLong ringEpoch = new AtomicLong();
+    private final AtomicLong jobsFinished = new AtomicLong();
     private final MultiGauge ownedJobs;
     private final MultiGauge runningSteps;
     private final MultiGauge draining;
-    private long queueDepth;
-    private long queueDepthAt;
 
-    FlowMetrics(MeterRegistry registry, DispatchStore dispatchStore) {
+    FlowMetrics(MeterRegistry registry, DispatchStore dispatchStore, ClusterStore clusterStore) {
         this.registry = registry;
-        this.dispatchStore = dispatchStore;
         this.submitted = Counter.builder("flow.jobs.submitted").description("Jobs accepted").register(registry);
         this.startLatency = Timer.builder("flow.job.start.latency")
                 .description("Time from a job's submission to its first step starting")
                 .publishPercentileHistogram()
                 .register(registry);
-        Gauge.builder("flow.queue.depth", this, FlowMetrics::queueDepth)
+        Gauge.builder("flow.queue.depth", new CachedReading(dispatchStore::readyCount), CachedReading::value)
                 .description("Steps ready to run and waiting for a slot (cluster-wide)")
-                .register(registry);
-        Gauge.builder("flow.ring.epoch", ringEpoch, AtomicLong::get)
-                .description("Epoch of the ring the scheduler applies (on the scheduler's node)").register(registry);
+                .strongReference(true).register(registry);
+        Gauge.builder("flow.ring.epoch", new CachedReading(() -> clusterStore.ringState().epoch()), CachedReading::value)
+                .description("Epoch of the ring the scheduler last applied (every node reads it)")
+                .strongReference(true).register(registry);
         this.ownedJobs = MultiGauge.builder("flow.member.owned.jobs")
                 .description("Unfinished jobs each member owns (on the scheduler's node)").register(registry);
         this.runningSteps = MultiGauge.builder("flow.member.running.steps")
@@ -62,7 +62,14 @@ public class FlowMetrics {
     }
 
     public void jobFinished(JobState state) {
-        registry.counter("flow.jobs.finished", "state", state.name()).increment();
+        jobsFinished.incrementAndGet();
+        Counter.builder("flow.jobs.finished").description("Jobs that ended on this node, by their end state")
+                .tag("state", state.name()).register(registry).increment();
+    }
+
+    /** Jobs that ended on this node since it started, whatever their end. */
+    public long jobsFinished() {
+        return jobsFinished.get();
     }
 
     public void jobStarted(Duration sinceSubmission) {
@@ -70,7 +77,8 @@ public class FlowMetrics {
     }
 
     public void attemptFinished(AttemptResult.Outcome outcome) {
-        registry.counter("flow.step.attempts.finished", "outcome", outcome.name()).increment();
+        Counter.builder("flow.step.attempts.finished").description("Step attempts that ended on this node, by outcome")
+                .tag("outcome", outcome.name()).register(registry).increment();
     }
 
     /** This node's view of leadership: 1 while it holds the scheduler lease. */
@@ -84,7 +92,6 @@ public class FlowMetrics {
      * nothing here, so a sum over the cluster counts each job once). Empty clears it.
      */
     public void schedulerState(Optional<PublishedState> state) {
-        ringEpoch.set(state.map(PublishedState::ringEpoch).orElse(0L));
         List<PublishedState.MemberLoad> members = state.map(PublishedState::members).orElse(List.of());
         perMember(ownedJobs, members, PublishedState.MemberLoad::ownedJobs);
         perMember(runningSteps, members, PublishedState.MemberLoad::runningSteps);
@@ -102,12 +109,25 @@ public class FlowMetrics {
         Gauge.builder("flow.steps.running", running).description("Steps running on this node").register(registry);
     }
 
-    private synchronized double queueDepth() {
-        long now = System.nanoTime();
-        if (queueDepthAt == 0 || now - queueDepthAt > QUEUE_DEPTH_CACHE_NANOS) {
-            queueDepth = dispatchStore.readyCount();
-            queueDepthAt = now;
+    /** A number read from the database, kept for a while: scrapes of every node must not load it. */
+    private static final class CachedReading {
+        private final LongSupplier read;
+        private long value;
+        private long readAt;
+        private boolean everRead;
+
+        CachedReading(LongSupplier read) {
+            this.read = read;
         }
-        return queueDepth;
+
+        synchronized double value() {
+            long now = System.nanoTime();
+            if (!everRead || now - readAt > READING_CACHE.toNanos()) {
+                value = read.getAsLong();
+                readAt = now;
+                everRead = true;
+            }
+            return value;
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,14 +28,14 @@ public class ClusterStore {
     }
 
     /**
-     * Proves this incarnation alive. False when the scheduler declared it dead meanwhile (its
+     * Proves this incarnation alive, with the count of jobs that ended on it. False when the scheduler declared it dead meanwhile (its
      * work was handed over) or another process registered the same node id.
      */
-    public boolean heartbeat(String node, UUID incarnation) {
+    public boolean heartbeat(String node, UUID incarnation, long jobsFinished) {
         return jdbi.withHandle(h -> h.createUpdate("""
-                        update node set heartbeat_at = now()
+                        update node set heartbeat_at = now(), jobs_finished = :finished
                         where id = :id and incarnation = :inc and not declared_dead""")
-                .bind("id", node).bind("inc", incarnation).execute() == 1);
+                .bind("id", node).bind("inc", incarnation).bind("finished", jobsFinished).execute() == 1);
     }
 
     /**
@@ -185,14 +186,27 @@ public class ClusterStore {
     }
 
     /** Marks a member draining (no new work, its jobs move at step boundaries) or takes it back. */
-    public boolean setDraining(String node, boolean draining) {
+    /**
+     * Marks a member draining (it takes no new work) or takes it back. A dead member is not
+     * drained: its work has been handed over already, and it would come back drained.
+     */
+    public DrainOutcome setDraining(String node, boolean draining, Duration nodeTimeout) {
         return jdbi.inTransaction(h -> {
-            boolean found = h.createUpdate("update node set draining = :draining where id = :id")
-                    .bind("id", node).bind("draining", draining).execute() == 1;
-            if (found) {
-                Notifications.send(h, Channel.SCHEDULER, node);
+            Optional<Boolean> live = h.createQuery("""
+                            select not declared_dead and heartbeat_at > now() - make_interval(secs => :secs)
+                            from node where id = :id for update""")
+                    .bind("id", node).bind("secs", seconds(nodeTimeout))
+                    .mapTo(Boolean.class).findOne();
+            if (live.isEmpty()) {
+                return DrainOutcome.NO_SUCH_MEMBER;
             }
-            return found;
+            if (draining && !live.get()) {
+                return DrainOutcome.MEMBER_DEAD;
+            }
+            h.createUpdate("update node set draining = :draining where id = :id").bind("id", node).bind("draining", draining)
+                    .execute();
+            Notifications.send(h, Channel.SCHEDULER, node);
+            return DrainOutcome.CHANGED;
         });
     }
 
@@ -210,7 +224,7 @@ public class ClusterStore {
     /** Every node the database knows, with its load, for the cluster view. */
     public List<NodeState> nodes(Duration nodeTimeout) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select n.id, n.task_pool_size, n.draining, n.started_at, n.heartbeat_at,
+                        select n.id, n.task_pool_size, n.draining, n.started_at, n.heartbeat_at, n.jobs_finished,
                             not n.declared_dead and n.heartbeat_at > now() - make_interval(secs => :secs) as live,
                             (select count(*) from job j where j.owner_node = n.id
                                 and j.state in ('PENDING', 'RUNNING')) as owned_jobs,
@@ -220,7 +234,7 @@ public class ClusterStore {
                 .bind("secs", seconds(nodeTimeout))
                 .map((rs, ctx) -> new NodeState(rs.getString("id"), rs.getBoolean("live"), rs.getBoolean("draining"),
                         rs.getInt("task_pool_size"), rs.getInt("owned_jobs"), rs.getInt("active_steps"),
-                        JobStore.instant(rs, "started_at"), JobStore.instant(rs, "heartbeat_at")))
+                        JobStore.instant(rs, "started_at"), JobStore.instant(rs, "heartbeat_at"), rs.getLong("jobs_finished")))
                 .list());
     }
 
@@ -238,6 +252,6 @@ public class ClusterStore {
 
     /** A node's row with its load; {@code draining} is what was asked through the API. */
     public record NodeState(String id, boolean live, boolean draining, int taskPoolSize, int ownedJobs,
-            int activeSteps, java.time.Instant startedAt, java.time.Instant heartbeatAt) {
+            int activeSteps, java.time.Instant startedAt, java.time.Instant heartbeatAt, long jobsFinished) {
     }
 }

@@ -118,6 +118,14 @@ public class JobStore {
                 .findOne());
     }
 
+    /** Of these jobs, the ones that exist and have not ended. */
+    public java.util.Set<UUID> unfinished(List<UUID> ids) {
+        return jdbi.withHandle(h -> h.createQuery("select id from job where id = any(:ids) and state in ('PENDING', 'RUNNING')")
+                .bind("ids", ids.toArray(UUID[]::new))
+                .mapTo(UUID.class)
+                .set());
+    }
+
     /** A step found by name, read without its definition (a fanout step's items may be large). */
     public Optional<StepRef> stepRef(UUID jobId, String name) {
         return jdbi.withHandle(h -> h.createQuery("select idx, kind from step where job_id = :job and name = :name")
@@ -163,6 +171,9 @@ public class JobStore {
         if (!q.states().isEmpty()) {
             sql.append(" and state = any(:states)");
         }
+        if (!q.nameContains().isEmpty()) {
+            sql.append(" and strpos(lower(name), lower(:name)) > 0");
+        }
         if (q.beforeSeq().isPresent()) {
             sql.append(" and seq < :before");
         }
@@ -173,6 +184,9 @@ public class JobStore {
                     .bind("limit", q.limit() + 1);
             if (!q.states().isEmpty()) {
                 query.bind("states", q.states().stream().map(Enum::name).toArray(String[]::new));
+            }
+            if (!q.nameContains().isEmpty()) {
+                query.bind("name", q.nameContains());
             }
             q.beforeSeq().ifPresent(before -> query.bind("before", before));
             return query.map((rs, ctx) -> job(rs)).list();
@@ -238,6 +252,19 @@ public class JobStore {
                         from job_message where job_id = :job order by id""")
                 .bind("job", jobId)
                 .map((rs, ctx) -> message(rs))
+                .list());
+    }
+
+    /** Every attempt of the job's steps, in the order they started. */
+    public List<StoredAttempt> attempts(UUID jobId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select s.name, a.attempt, a.node, a.started_at, a.finished_at, a.outcome, a.exit_code, a.message
+                        from step_attempt a join step s on s.job_id = a.job_id and s.idx = a.idx
+                        where a.job_id = :job order by a.id""")
+                .bind("job", jobId)
+                .map((rs, ctx) -> new StoredAttempt(rs.getString("name"), rs.getInt("attempt"), rs.getString("node"),
+                        instant(rs, "started_at"), instant(rs, "finished_at"), rs.getString("outcome"),
+                        (Integer) rs.getObject("exit_code"), rs.getString("message")))
                 .list());
     }
 

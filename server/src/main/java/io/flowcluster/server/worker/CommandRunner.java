@@ -39,6 +39,7 @@ public class CommandRunner {
 
     private final FlowConfig config;
     private final StepIsolation isolation;
+    private final Workspaces workspaces;
     private final WorkingDirs workingDirs;
     private final ExecutorService pumps = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "flow-output-pump");
@@ -46,15 +47,11 @@ public class CommandRunner {
         return t;
     });
 
-    CommandRunner(FlowConfig config, StepIsolation isolation) {
+    CommandRunner(FlowConfig config, StepIsolation isolation, Workspaces workspaces) {
         this.config = config;
         this.isolation = isolation;
+        this.workspaces = workspaces;
         this.workingDirs = new WorkingDirs(config.worker().allowedWorkingDirs().orElse(List.of()));
-    }
-
-    /** The directory steps of a job share when they name none: their workspace on this node. */
-    public Path jobWorkDir(UUID jobId) {
-        return Path.of(config.worker().workDir(), jobId.toString());
     }
 
     AttemptResult run(Execution execution) throws InterruptedException {
@@ -167,7 +164,7 @@ public class CommandRunner {
     File workingDirectory(UUID jobId, StepSpec spec) {
         Path workspace;
         try {
-            workspace = Files.createDirectories(jobWorkDir(jobId));
+            workspace = Files.createDirectories(workspaces.of(jobId));
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the job's working directory: " + e.getMessage());
         }

@@ -3,7 +3,6 @@ package io.flowcluster.server.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.flowcluster.server.config.FlowConfig;
 import io.flowcluster.server.store.ItemResult;
 import io.flowcluster.server.store.PacketClaim;
 import jakarta.inject.Singleton;
@@ -26,12 +25,12 @@ public class ItemHandler {
 
     static final int MAX_OUTPUT = 4096;
 
-    private final FlowConfig config;
     private final CommandRunner commands;
+    private final Workspaces workspaces;
 
-    ItemHandler(FlowConfig config, CommandRunner commands) {
-        this.config = config;
+    ItemHandler(CommandRunner commands, Workspaces workspaces) {
         this.commands = commands;
+        this.workspaces = workspaces;
     }
 
     /** The item at position {@code item} of the packet's step. */
@@ -54,7 +53,7 @@ public class ItemHandler {
         try {
             File dir = commands.workingDirectory(packet.jobId(), packet.handler());
             // a file, not a pipe: a process that never closes its output cannot outlast the timeout
-            output = Files.createTempFile(Files.createDirectories(Path.of(config.worker().workDir())), "item-", ".out");
+            output = Files.createTempFile(Files.createDirectories(workspaces.nodeDir()), "item-", ".out");
             Process process = commands.start(packet.handler(), dir, env, ProcessBuilder.Redirect.to(output.toFile()));
             if (!commands.awaitEnd(process, packet.handler(), null)) {
                 return new ItemResult(item, false, result.put("error", "timed out after " + packet.handler().timeout()));

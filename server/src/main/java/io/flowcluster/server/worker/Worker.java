@@ -1,6 +1,7 @@
 package io.flowcluster.server.worker;
 
 import io.flowcluster.server.config.FlowConfig;
+import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.job.StepKind;
 import io.flowcluster.server.metrics.FlowMetrics;
 import io.flowcluster.server.node.LocalNode;
@@ -20,12 +21,8 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -49,10 +45,12 @@ import org.jboss.logging.MDC;
 public class Worker {
 
     private static final Logger LOG = Logger.getLogger(Worker.class);
+    private static final Duration WORKSPACE_SWEEP = Duration.ofMinutes(1);
 
     private final ExecutionStore store;
     private final ClusterStore cluster;
     private final CommandRunner commands;
+    private final Workspaces workspaces;
     private final MessageInbox inbox;
     private final FanoutCoordinator fanout;
     private final LocalNode node;
@@ -70,13 +68,14 @@ public class Worker {
             Executors.newSingleThreadScheduledExecutor(Threads.daemonFactory("flow-log-flusher"));
     private volatile boolean accepting;
 
-    Worker(ExecutionStore store, ClusterStore cluster, CommandRunner commands, MessageInbox inbox, FanoutCoordinator fanout,
-            LocalNode node, FlowConfig config, Notifications notifications, FlowMetrics metrics) {
+    Worker(ExecutionStore store, ClusterStore cluster, CommandRunner commands, Workspaces workspaces, MessageInbox inbox,
+            FanoutCoordinator fanout, LocalNode node, FlowConfig config, Notifications notifications, FlowMetrics metrics) {
         this.store = store;
         this.inbox = inbox;
         this.fanout = fanout;
         this.cluster = cluster;
         this.commands = commands;
+        this.workspaces = workspaces;
         this.node = node;
         this.config = config;
         this.notifications = notifications;
@@ -100,6 +99,8 @@ public class Worker {
         long flushMillis = config.worker().logFlushInterval().toMillis();
         flusher.scheduleWithFixedDelay(Threads.supervised("flow-log-flusher", this::flushAll), flushMillis, flushMillis,
                 TimeUnit.MILLISECONDS);
+        flusher.scheduleWithFixedDelay(Threads.supervised("flow-workspace-sweep", this::sweepWorkspaces), 0,
+                WORKSPACE_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
         accepting = true;
         claimer.start();
     }
@@ -131,7 +132,7 @@ public class Worker {
 
     private void drain() {
         try {
-            cluster.setDraining(node.id(), true);
+            cluster.setDraining(node.id(), true, config.cluster().nodeTimeout());
             store.releaseDispatched(node.id());
         } catch (RuntimeException e) {
             LOG.warnf("Could not mark this node draining (%s); handing its steps back now", e.getMessage());
@@ -246,8 +247,12 @@ public class Worker {
             LOG.debugf("Step attempt ended: %s%s", result.outcome(), completion.fenced() ? " (no longer current)" : "");
             completion.jobFinished().ifPresent(state -> {
                 metrics.jobFinished(state);
-                deleteWorkDir(commands.jobWorkDir(claim.jobId()));
-                LOG.infof("Job %s %s", claim.jobName(), state);
+                workspaces.delete(claim.jobId());
+                if (state == JobState.SUCCEEDED) {
+                    LOG.debugf("Job %s %s", claim.jobName(), state); // one line per job would flood a busy node's log
+                } else {
+                    LOG.infof("Job %s %s", claim.jobName(), state);
+                }
             });
         } catch (RuntimeException | InterruptedException e) {
             // the attempt stays RUNNING in the database; it is handed back when this node restarts or rejoins
@@ -299,6 +304,18 @@ public class Worker {
                 .forEach(e -> stopper.submit(() -> e.stop(Execution.StopReason.ABORTED, config.worker().killGrace())));
     }
 
+    /** Workspaces of jobs that ended elsewhere after a failover, or while this node was down. */
+    private void sweepWorkspaces() {
+        try {
+            int deleted = workspaces.sweep();
+            if (deleted > 0) {
+                LOG.debugf("Deleted %d workspaces of jobs that have ended", deleted);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("Workspaces not swept this time: %s", e.getMessage()); // the database may be away; next time
+        }
+    }
+
     private void flushAll() {
         for (Execution e : running.values()) {
             try {
@@ -308,16 +325,4 @@ public class Worker {
             }
         }
     }
-
-    private static void deleteWorkDir(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warnf("Could not delete %s: %s", dir, e.getMessage());
-        }
-    }
-
 }

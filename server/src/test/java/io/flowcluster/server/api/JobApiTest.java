@@ -89,6 +89,37 @@ class JobApiTest {
     }
 
     @Test
+    void jobsAreFoundByTextTheirNameContainsInAnyCase() {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        UUID nightly = submit(noopJob("Nightly-" + tag + "-build", 0));
+        submit(noopJob("hourly-" + tag, 0));
+        JsonPath page = api().queryParam("name", "NIGHTLY-" + tag).get("/api/v1/jobs").then().statusCode(200).extract().jsonPath();
+        assertThat(page.getList("items.id")).containsExactly(nightly.toString());
+        assertThat(api().queryParam("name", tag).get("/api/v1/jobs").then().statusCode(200).extract().jsonPath()
+                .getList("items")).hasSize(2);
+        api().queryParam("name", "a\u0000b".translateEscapes()).get("/api/v1/jobs").then().statusCode(400)
+                .contentType(Problem.MEDIA_TYPE);
+        api().queryParam("name", "%_").get("/api/v1/jobs").then().statusCode(200).body("items", org.hamcrest.Matchers.empty());
+    }
+
+    @Test
+    void everyAttemptOfAJobIsListedWithItsNodeAndOutcome() {
+        UUID id = submit("""
+                {"name": "flaky", "steps": [
+                  {"name": "try", "shell": "exit 3", "retries": {"limit": 1, "backoff": "0s"}},
+                  {"name": "never", "kind": "noop", "dependsOn": ["try"]}]}""");
+        awaitState(id, "FAILED");
+        JsonPath attempts = api().get("/api/v1/jobs/" + id + "/attempts").then().statusCode(200).extract().jsonPath();
+        assertThat(attempts.getList("step")).containsExactly("try", "try");
+        assertThat(attempts.getList("attempt", Integer.class)).containsExactly(1, 2);
+        assertThat(attempts.getList("node")).containsOnly("test-node");
+        assertThat(attempts.getList("outcome")).containsExactly("FAILED", "FAILED");
+        assertThat(attempts.getList("exitCode", Integer.class)).containsExactly(3, 3);
+        assertThat(attempts.getString("[0].startedAt")).isNotNull();
+        api().get("/api/v1/jobs/" + UUID.randomUUID() + "/attempts").then().statusCode(404);
+    }
+
+    @Test
     void aRetriedSubmitWithTheSameIdempotencyKeyReturnsTheSameJob() {
         String key = UUID.randomUUID().toString();
         String body = noopJob("once", 0);

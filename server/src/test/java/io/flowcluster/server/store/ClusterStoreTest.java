@@ -73,7 +73,7 @@ class ClusterStoreTest extends Stores {
         assertThat(stepState(job)).isEqualTo("READY");
         assertThat(column("select outcome from step_attempt where job_id = :j", job, String.class)).hasValue("LOST");
         assertThat(column("select owner_node from job where id = :j", job, String.class)).isEmpty();
-        assertThat(cluster.heartbeat("silent", incarnation)).as("a node declared dead learns it at its next beat").isFalse();
+        assertThat(cluster.heartbeat("silent", incarnation, 0)).as("a node declared dead learns it at its next beat").isFalse();
         assertThat(cluster.liveMembers(Duration.ofSeconds(2))).extracting(AppliedRing.LiveMember::id).containsExactly("alive");
         assertThat(cluster.handOverSilentNodes("sched", epoch, Duration.ofSeconds(2))).as("handed over once").isEmpty();
     }
