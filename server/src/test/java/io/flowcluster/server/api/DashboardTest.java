@@ -25,8 +25,11 @@ class DashboardTest {
                 .body(not(containsString("<script>")));
         given().get("/dashboard.js").then().statusCode(200)
                 .header("Cache-Control", equalTo("no-cache"))
-                .body(containsString("fetch(path, { headers: { Authorization: \"Bearer \""))
-                .body(containsString("/api/v1/cluster"));
+                .body(containsString("Authorization: \"Bearer \" + token()"))
+                .body(containsString("sessionStorage"))
+                .body(containsString("/api/v1/cluster"))
+                // every value from the server is inserted as text
+                .body(not(containsString("innerHTML"))).body(not(containsString("insertAdjacentHTML")));
         given().get("/dashboard.css").then().statusCode(200);
     }
 
