@@ -24,7 +24,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The dashboard in a real browser (Debian's headless Chromium through its chromedriver) on a
  * cluster of two real nodes: log in, see the members and the ring, open a job, see its graph,
- * abort it after confirming, live through a node's restart, forget the token. With
+ * abort it after confirming, send a waiting job its message, drain and undrain a member, live
+ * through a node's restart, forget the token. With
  * {@code -Dflowcluster.update-screenshots=true} its screenshots replace those in docs/.
  */
 class DashboardBrowserTest {
@@ -55,6 +56,9 @@ class DashboardBrowserTest {
                       {"name": "build", "shell": "echo built"},
                       {"name": "approval", "kind": "wait", "message": "approve", "dependsOn": ["build"]},
                       {"name": "ship", "shell": "echo shipped", "dependsOn": ["approval"]}]}""");
+            String deploy = cluster.submit("""
+                    {"name": "deploy", "steps": [{"name": "gate", "kind": "wait", "message": "go"},
+                      {"name": "roll-out", "shell": "echo rolled out", "dependsOn": ["gate"]}]}""");
             await().atMost(WAIT).until(() -> cluster.allInState(List.of(done), "SUCCEEDED")
                     && cluster.allInState(List.of(broken), "FAILED")
                     && cluster.job(release).get("steps").get(1).get("state").asText().equals("RUNNING"));
@@ -130,6 +134,33 @@ class DashboardBrowserTest {
                 browser.findElement(By.id("confirm-ok")).click();
                 await().atMost(WAIT).until(() -> cluster.job(release).get("state").asText().equals("ABORTED"));
                 await().atMost(WAIT).until(() -> browser.findElement(By.id("detail-title")).getText().contains("ABORTED"));
+
+                // a message to a waiting step, named as the step waits for it
+                browser.findElement(By.id("filter-name")).sendKeys("deploy");
+                browser.findElement(By.id("filter-apply")).click();
+                await().atMost(WAIT).until(() -> texts(browser, "#jobs tr td:first-child").equals(List.of("deploy")));
+                click(browser, row("deploy"));
+                await().atMost(WAIT).until(() -> browser.findElement(By.id("detail-title")).getText().startsWith("deploy")
+                        && browser.findElement(By.id("send-message")).isEnabled());
+                browser.findElement(By.id("send-message")).click();
+                await().atMost(WAIT).until(() -> browser.findElement(By.id("confirm")).isDisplayed());
+                assertThat(browser.findElement(By.id("message-name")).getAttribute("value")).isEqualTo("go");
+                browser.findElement(By.id("confirm-ok")).click();
+                await().atMost(WAIT).until(() -> cluster.allInState(List.of(deploy), "SUCCEEDED"));
+
+                // drain a member and take it back, each after confirming
+                By drainB = By.xpath("//tbody[@id='members']/tr[starts-with(td[1], 'node-b')]//button");
+                await().atMost(WAIT).until(() -> texts(browser, "#members tr td:last-child").contains("Drain"));
+                click(browser, drainB);
+                await().atMost(WAIT).until(() -> browser.findElement(By.id("confirm")).isDisplayed());
+                assertThat(browser.findElement(By.id("confirm-text")).getText()).startsWith("Drain node-b?");
+                browser.findElement(By.id("confirm-ok")).click();
+                await().atMost(WAIT).until(() -> List.of("draining", "drained").contains(cluster.memberState("node-b")));
+                await().atMost(WAIT).until(() -> texts(browser, "#members tr td:last-child").contains("Undrain"));
+                click(browser, drainB);
+                await().atMost(WAIT).until(() -> browser.findElement(By.id("confirm")).isDisplayed());
+                browser.findElement(By.id("confirm-ok")).click();
+                await().atMost(WAIT).until(() -> cluster.memberState("node-b").equals("live"));
 
                 // the node serving the page restarts: the page says so and carries on
                 page.killHard();

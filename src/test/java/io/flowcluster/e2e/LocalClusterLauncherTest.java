@@ -133,7 +133,8 @@ class LocalClusterLauncherTest {
             assertThat(launcher.awaitExit(STOP_WAIT)).isIn(0, 130);
             assertThat(launcher.lines()).as("a stop from the terminal is no error")
                     .noneMatch(l -> l.contains(" ERROR ") || l.contains("Exception") || l.contains("shutting down"))
-                    .anyMatch(l -> l.contains("Stopped; handed back 0 steps"));
+                    .anyMatch(l -> l.contains("Stopped; handed back 0 steps"))
+                    .as("a job that succeeds is not a line in the terminal").noneMatch(l -> l.contains("Job quick SUCCEEDED"));
         }
         assertThat(data.resolve("postgres").resolve("postmaster.pid")).as("the database stopped with the node").doesNotExist();
         try (LocalLauncher again = new LocalLauncher(data, 1, port).start()) {

@@ -150,8 +150,7 @@ public class JobResource {
     @Operation(summary = "Output of every step attempt, attempt by attempt",
             description = "text/plain by default, one line per output line; JSON lines objects when application/json is accepted")
     public Response log(@PathParam("id") String id, HttpHeaders headers) {
-        UUID job = jobId(id);
-        requireJob(job);
+        UUID job = existingJob(id);
         List<LogLine> lines = store.log(job);
         boolean json = headers.getAcceptableMediaTypes().stream()
                 .anyMatch(m -> m.isCompatible(MediaType.APPLICATION_JSON_TYPE) && !m.isWildcardType());
@@ -203,8 +202,7 @@ public class JobResource {
     @Path("{id}/attempts")
     @Operation(summary = "Every attempt of the job's steps: node, start, end and outcome, in the order they started")
     public List<StoredAttempt> attempts(@PathParam("id") String id) {
-        UUID job = jobId(id);
-        requireJob(job);
+        UUID job = existingJob(id);
         return store.attempts(job);
     }
 
@@ -212,8 +210,7 @@ public class JobResource {
     @Path("{id}/messages")
     @Operation(summary = "Messages sent to a job, oldest first")
     public List<StoredMessage> messages(@PathParam("id") String id) {
-        UUID job = jobId(id);
-        requireJob(job);
+        UUID job = existingJob(id);
         return store.messages(job);
     }
 
@@ -224,8 +221,7 @@ public class JobResource {
     public ResultPage results(@PathParam("id") String id, @PathParam("step") String stepName,
             @QueryParam("after") @DefaultValue("-1") String after,
             @QueryParam("limit") @DefaultValue("" + DEFAULT_RESULTS_PAGE) String limit) {
-        UUID job = jobId(id);
-        requireJob(job);
+        UUID job = existingJob(id);
         StepRef step = store.stepRef(job, stepName).orElseThrow(() -> new ProblemException(ProblemException.Type.NOT_FOUND,
                 "job " + id + " has no step '" + stepName + "'"));
         if (step.kind() != StepKind.FANOUT) {
@@ -243,6 +239,13 @@ public class JobResource {
         Map<Integer, PacketProgress> progress = packets.progressOfJob(id);
         return JobView.of(job, Progress.of(steps.stream().map(StoredStep::state).toList()),
                 steps.stream().map(s -> StepView.of(s, progress.get(s.index()))).toList());
+    }
+
+    /** The id of a job that exists; 404 otherwise. */
+    private UUID existingJob(String id) {
+        UUID job = jobId(id);
+        requireJob(job);
+        return job;
     }
 
     private StoredJob requireJob(UUID id) {
