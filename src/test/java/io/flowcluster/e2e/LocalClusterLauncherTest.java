@@ -99,6 +99,7 @@ class LocalClusterLauncherTest {
             launcher.ctrlC();
             launcher.awaitLine(Pattern.compile("^\\[local-cluster\\] stopping: each node lets its running steps finish.*"),
                     Duration.ofSeconds(10));
+            launcher.awaitLine(Pattern.compile("^\\[node-\\d\\] .*Draining: waiting for \\d running steps.*"), Duration.ofSeconds(10));
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(finished));
             Thread.sleep(2000); // the step's end is recorded
             assertThat(launcher.lines()).as("the nodes are still draining: the slow step holds them")

@@ -214,7 +214,7 @@ public final class LocalCluster {
             drain.start();
         } else {
             say("stopping now: steps still running are cut short and run again on the next start");
-            nodes.forEach(n -> n.process.destroyForcibly());
+            nodes.forEach(n -> n.process.toHandle().destroyForcibly());
         }
     }
 
@@ -222,7 +222,8 @@ public final class LocalCluster {
         stopping = true;
         say("stopping: each node lets its running steps finish (up to its drain timeout), then the database stops. "
                 + "Ctrl-C again to stop at once");
-        nodes.forEach(n -> n.process.destroy());
+        // through the handle: Process.destroy() also closes the pipe that carries the nodes' drain messages
+        nodes.forEach(n -> n.process.toHandle().destroy());
         long nextProgress = System.nanoTime() + PROGRESS_INTERVAL.toNanos();
         List<NodeProcess> left = running();
         while (!left.isEmpty()) {
