@@ -49,6 +49,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -68,6 +69,7 @@ public class JobResource {
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 500;
     static final int MAX_NAME_FILTER = 200;
+    static final int MAX_BATCH = 1000;
     static final int DEFAULT_RESULTS_PAGE = 1000;
     static final int MAX_RESULTS_PAGE = 10_000;
 
@@ -105,21 +107,66 @@ public class JobResource {
             throw new ProblemException(ProblemException.Type.INVALID_REQUEST,
                     "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " visible ASCII characters");
         }
-        Submission submission;
-        try {
-            submission = store.submit(spec, spec.distributionOr(defaultDistribution), key,
-                    DigestUtils.sha256Hex(reader.canonical(spec.withDefaults(defaultDistribution))));
-        } catch (IdempotencyKeyReusedException e) {
-            throw new ProblemException(ProblemException.Type.IDEMPOTENCY_KEY_REUSED, e.getMessage());
-        }
-        if (submission.created()) {
-            metrics.jobSubmitted();
-        }
+        JobStore.PendingJob job = pendingJob(spec, key);
+        Submission submission = stored(() -> List.of(store.submit(job.spec(), job.distribution(), job.idempotencyKey(),
+                job.requestSha256()))).get(0);
         Response.ResponseBuilder response = submission.created()
                 ? Response.created(uri.getAbsolutePathBuilder().path(submission.jobId().toString()).build())
                 : Response.ok().header("Location", uri.getAbsolutePathBuilder().path(submission.jobId().toString()).build())
                         .header("Idempotent-Replayed", "true");
         return response.entity(view(submission.jobId())).build();
+    }
+
+    @POST
+    @Path("batch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit up to " + MAX_BATCH + " jobs in one transaction",
+            description = "{\"jobs\": [{\"idempotencyKey\": \"...\", \"job\": {...}}]}; all are stored or none: one invalid "
+                    + "job (400, its errors under jobs[i]) or one key reused with another job (422) stores nothing")
+    public BatchView submitBatch(byte[] body) {
+        BatchRequest batch = reader.read(body, BatchRequest.class);
+        if (batch.jobs() == null || batch.jobs().isEmpty() || batch.jobs().size() > MAX_BATCH) {
+            throw new ProblemException(ProblemException.Type.INVALID_REQUEST, "jobs must hold 1 to " + MAX_BATCH + " jobs",
+                    List.of(new FieldError("jobs", "holds " + (batch.jobs() == null ? 0 : batch.jobs().size()) + " jobs")));
+        }
+        List<FieldError> errors = new ArrayList<>();
+        List<JobStore.PendingJob> pending = new ArrayList<>();
+        for (int i = 0; i < batch.jobs().size(); i++) {
+            String at = "jobs[" + i + "]";
+            BatchRequest.Item item = batch.jobs().get(i);
+            if (item == null || item.job() == null) {
+                errors.add(new FieldError(at + ".job", "is required"));
+                continue;
+            }
+            validator.validate(item.job()).forEach(e -> errors.add(new FieldError(at + ".job." + e.field(), e.message())));
+            if (item.idempotencyKey() != null && !IDEMPOTENCY_KEY.matcher(item.idempotencyKey()).matches()) {
+                errors.add(new FieldError(at + ".idempotencyKey", "must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH
+                        + " visible ASCII characters"));
+            }
+            pending.add(pendingJob(item.job(), Optional.ofNullable(item.idempotencyKey())));
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ProblemException.Type.INVALID_REQUEST, summary(errors), errors);
+        }
+        return new BatchView(stored(() -> store.submitAll(pending)).stream().map(sub -> new BatchView.Entry(sub.jobId(), sub.created())).toList());
+    }
+
+    /** A validated job as the store takes it: its distribution decided, and the digest a repeated submission is known by. */
+    private JobStore.PendingJob pendingJob(JobSpec spec, Optional<String> key) {
+        return new JobStore.PendingJob(spec, spec.distributionOr(defaultDistribution), key,
+                DigestUtils.sha256Hex(reader.canonical(spec.withDefaults(defaultDistribution))));
+    }
+
+    /** Stores through {@code submit}; a reused idempotency key is 422, and each job created is counted. */
+    private List<Submission> stored(Supplier<List<Submission>> submit) {
+        List<Submission> stored;
+        try {
+            stored = submit.get();
+        } catch (IdempotencyKeyReusedException e) {
+            throw new ProblemException(ProblemException.Type.IDEMPOTENCY_KEY_REUSED, e.getMessage());
+        }
+        stored.stream().filter(Submission::created).forEach(sub -> metrics.jobSubmitted());
+        return stored;
     }
 
     @GET

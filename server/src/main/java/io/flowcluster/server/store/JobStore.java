@@ -47,31 +47,56 @@ public class JobStore {
      */
     public Submission submit(JobSpec spec, DistributionMode distribution, Optional<String> idempotencyKey,
             String requestSha256) {
+        return jdbi.inTransaction(h -> submit(h, new PendingJob(spec, distribution, idempotencyKey, requestSha256)));
+    }
+
+    /**
+     * Stores many validated jobs in one transaction, each as {@link #submit} does; all or none:
+     * one key reused with another body stores none of them.
+     */
+    public List<Submission> submitAll(List<PendingJob> jobs) {
         return jdbi.inTransaction(h -> {
-            UUID id = UUID.randomUUID();
-            Optional<Long> seq = h.createQuery("""
-                    insert into job (id, name, priority, labels, parameters, state, idempotency_key, request_sha256, distribution)
-                    values (:id, :name, :priority, cast(:labels as jsonb), cast(:parameters as jsonb), 'PENDING', :key, :sha,
-                            :distribution)
-                    on conflict (idempotency_key) do nothing
-                    returning seq""")
-                    .bind("id", id)
-                    .bind("name", spec.name())
-                    .bind("priority", spec.effectivePriority())
-                    .bind("labels", json.write(spec.effectiveLabels()))
-                    .bind("parameters", json.write(spec.effectiveParameters()))
-                    .bind("key", idempotencyKey.orElse(null))
-                    .bind("sha", requestSha256)
-                    .bind("distribution", distribution.name())
-                    .mapTo(Long.class)
-                    .findOne();
-            if (seq.isEmpty()) {
-                return existingSubmission(h, idempotencyKey.orElseThrow(), requestSha256);
+            List<Submission> submissions = new ArrayList<>(jobs.size());
+            for (int i = 0; i < jobs.size(); i++) {
+                try {
+                    submissions.add(submit(h, jobs.get(i)));
+                } catch (IdempotencyKeyReusedException e) {
+                    throw e.inBatchAt(i);
+                }
             }
-            insertSteps(h, id, seq.get(), spec);
-            Notifications.send(h, Channel.SCHEDULER, id.toString());
-            return new Submission(id, true);
+            return submissions;
         });
+    }
+
+    /** A validated job to store, with what makes a repeated submission recognisable. */
+    public record PendingJob(JobSpec spec, DistributionMode distribution, Optional<String> idempotencyKey, String requestSha256) {
+    }
+
+    private Submission submit(Handle h, PendingJob job) {
+        JobSpec spec = job.spec();
+        UUID id = UUID.randomUUID();
+        Optional<Long> seq = h.createQuery("""
+                insert into job (id, name, priority, labels, parameters, state, idempotency_key, request_sha256, distribution)
+                values (:id, :name, :priority, cast(:labels as jsonb), cast(:parameters as jsonb), 'PENDING', :key, :sha,
+                        :distribution)
+                on conflict (idempotency_key) do nothing
+                returning seq""")
+                .bind("id", id)
+                .bind("name", spec.name())
+                .bind("priority", spec.effectivePriority())
+                .bind("labels", json.write(spec.effectiveLabels()))
+                .bind("parameters", json.write(spec.effectiveParameters()))
+                .bind("key", job.idempotencyKey().orElse(null))
+                .bind("sha", job.requestSha256())
+                .bind("distribution", job.distribution().name())
+                .mapTo(Long.class)
+                .findOne();
+        if (seq.isEmpty()) {
+            return existingSubmission(h, job.idempotencyKey().orElseThrow(), job.requestSha256());
+        }
+        insertSteps(h, id, seq.get(), spec);
+        Notifications.send(h, Channel.SCHEDULER, id.toString());
+        return new Submission(id, true);
     }
 
     private static Submission existingSubmission(Handle h, String key, String requestSha256) {

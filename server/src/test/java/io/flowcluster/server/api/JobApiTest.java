@@ -89,6 +89,53 @@ class JobApiTest {
     }
 
     @Test
+    void aBatchStoresEveryJobInOneGoAndARepeatedBatchReturnsTheSameJobs() {
+        String tag = UUID.randomUUID().toString();
+        StringBuilder body = new StringBuilder("{\"jobs\": [");
+        for (int i = 0; i < 3; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"idempotencyKey\": \"").append(tag).append('-').append(i)
+                    .append("\", \"job\": ").append(noopJob("batch-" + i, i)).append('}');
+        }
+        body.append("]}");
+        JsonPath first = api().contentType(ContentType.JSON).body(body.toString()).post("/api/v1/jobs/batch")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(first.getList("items.created", Boolean.class)).containsExactly(true, true, true);
+        List<String> ids = first.getList("items.id");
+        JsonPath again = api().contentType(ContentType.JSON).body(body.toString()).post("/api/v1/jobs/batch")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(again.getList("items.created", Boolean.class)).containsExactly(false, false, false);
+        assertThat(again.getList("items.id")).isEqualTo(ids);
+        ids.forEach(id -> awaitState(UUID.fromString(id), "SUCCEEDED"));
+    }
+
+    @Test
+    void aBatchWithOneBadJobOrOneReusedKeyStoresNothing() {
+        String tag = UUID.randomUUID().toString();
+        String bad = "{\"jobs\": [{\"idempotencyKey\": \"" + tag + "-a\", \"job\": " + noopJob("fine", 0) + "},"
+                + "{\"idempotencyKey\": \"" + tag + "-b\", \"job\": {\"name\": \"no-steps\", \"steps\": []}}]}";
+        api().contentType(ContentType.JSON).body(bad).post("/api/v1/jobs/batch").then().statusCode(400)
+                .contentType(Problem.MEDIA_TYPE).body("errors[0].field", org.hamcrest.Matchers.startsWith("jobs[1].job."));
+        assertThat(jobsWithKey(tag + "-a")).isZero();
+
+        api().header("Idempotency-Key", tag + "-c").contentType(ContentType.JSON).body(noopJob("taken", 0)).post("/api/v1/jobs")
+                .then().statusCode(201);
+        String reused = "{\"jobs\": [{\"idempotencyKey\": \"" + tag + "-d\", \"job\": " + noopJob("fine", 0) + "},"
+                + "{\"idempotencyKey\": \"" + tag + "-c\", \"job\": " + noopJob("other", 0) + "}]}";
+        api().contentType(ContentType.JSON).body(reused).post("/api/v1/jobs/batch").then().statusCode(422)
+                .contentType(Problem.MEDIA_TYPE).body("detail", org.hamcrest.Matchers.startsWith("jobs[1]: "));
+        assertThat(jobsWithKey(tag + "-d")).isZero();
+
+        api().contentType(ContentType.JSON).body("{\"jobs\": []}").post("/api/v1/jobs/batch").then().statusCode(400)
+                .body("errors[0].field", equalTo("jobs"));
+        StringBuilder tooMany = new StringBuilder("{\"jobs\": [");
+        for (int i = 0; i <= JobResource.MAX_BATCH; i++) {
+            tooMany.append(i == 0 ? "" : ",").append("{\"job\": {\"name\": \"n\", \"steps\": [{\"name\": \"s\", \"kind\": \"noop\"}]}}");
+        }
+        api().contentType(ContentType.JSON).body(tooMany.append("]}").toString()).post("/api/v1/jobs/batch").then().statusCode(400)
+                .body("detail", equalTo("jobs must hold 1 to 1000 jobs"));
+    }
+
+    @Test
     void jobsAreFoundByTextTheirNameContainsInAnyCase() {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         UUID nightly = submit(noopJob("Nightly-" + tag + "-build", 0));
