@@ -148,7 +148,13 @@ public class JobResource {
         if (!errors.isEmpty()) {
             throw new ProblemException(ProblemException.Type.INVALID_REQUEST, summary(errors), errors);
         }
-        return new BatchView(stored(() -> store.submitAll(pending)).stream().map(sub -> new BatchView.Entry(sub.jobId(), sub.created())).toList());
+        return new BatchView(stored(() -> {
+            try {
+                return store.submitAll(pending);
+            } catch (IdempotencyKeyReusedException e) {
+                throw new ProblemException(ProblemException.Type.IDEMPOTENCY_KEY_REUSED, "jobs[" + e.index() + "]: " + e.getMessage());
+            }
+        }).stream().map(sub -> new BatchView.Entry(sub.jobId(), sub.created())).toList());
     }
 
     /** A validated job as the store takes it: its distribution decided, and the digest a repeated submission is known by. */

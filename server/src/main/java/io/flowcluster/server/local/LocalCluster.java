@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import sun.misc.Signal;
 
 /**
@@ -86,7 +87,7 @@ public final class LocalCluster {
 
     /** The URLs the nodes of a local cluster answer on, to say where a running one is. */
     public static String urls(int count, int basePort) {
-        return java.util.stream.IntStream.range(0, count).mapToObj(i -> "http://localhost:" + (basePort + i))
+        return IntStream.range(0, count).mapToObj(i -> "http://localhost:" + (basePort + i))
                 .collect(Collectors.joining(" "));
     }
 

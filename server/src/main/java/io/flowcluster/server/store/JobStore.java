@@ -33,26 +33,32 @@ public class JobStore {
     private static final String JOB_COLUMNS =
             "id, seq, name, priority, labels, parameters, state, owner_node, distribution, submitted_at, started_at, finished_at";
 
+    /** Submissions stored in one transaction at most. */
+    private static final int MAX_SUBMISSION_GROUP = 128;
+
     private final Jdbi jdbi;
     private final JsonColumns json;
+    private final GroupCommit<PendingJob, Submission> submissions;
 
     JobStore(Jdbi jdbi, JsonColumns json) {
         this.jdbi = jdbi;
         this.json = json;
+        this.submissions = new GroupCommit<>("submissions", MAX_SUBMISSION_GROUP, this::submitAll);
     }
 
     /**
-     * Stores a validated job with its steps in one transaction. With an idempotency key seen
-     * before, returns that job instead (or throws if the request body differs).
+     * Stores a validated job with its steps, committed when this returns. With an idempotency
+     * key seen before, returns that job instead (or throws if the request body differs).
+     * Submissions that arrive together share a transaction (group commit).
      */
     public Submission submit(JobSpec spec, DistributionMode distribution, Optional<String> idempotencyKey,
             String requestSha256) {
-        return jdbi.inTransaction(h -> submit(h, new PendingJob(spec, distribution, idempotencyKey, requestSha256)));
+        return submissions.write(new PendingJob(spec, distribution, idempotencyKey, requestSha256));
     }
 
     /**
      * Stores many validated jobs in one transaction, each as {@link #submit} does; all or none:
-     * one key reused with another body stores none of them.
+     * one key reused with another body stores none of them (the exception says which).
      */
     public List<Submission> submitAll(List<PendingJob> jobs) {
         return jdbi.inTransaction(h -> {
@@ -61,7 +67,7 @@ public class JobStore {
                 try {
                     submissions.add(submit(h, jobs.get(i)));
                 } catch (IdempotencyKeyReusedException e) {
-                    throw e.inBatchAt(i);
+                    throw e.at(i);
                 }
             }
             return submissions;

@@ -16,6 +16,7 @@ import io.flowcluster.server.store.Claim;
 import io.flowcluster.server.store.ClusterStore;
 import io.flowcluster.server.store.Completion;
 import io.flowcluster.server.store.ExecutionStore;
+import io.flowcluster.server.store.GroupCommit;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -46,6 +47,8 @@ public class Worker {
 
     private static final Logger LOG = Logger.getLogger(Worker.class);
     private static final Duration WORKSPACE_SWEEP = Duration.ofMinutes(1);
+    /** Step ends recorded in one transaction at most: enough to amortise a commit, few enough to keep job locks short. */
+    private static final int MAX_COMPLETION_GROUP = 256;
 
     private final ExecutionStore store;
     private final ClusterStore cluster;
@@ -58,7 +61,7 @@ public class Worker {
     private final Notifications notifications;
     private final FlowMetrics metrics;
     private final WakeupLoop claimer;
-    private final CompletionQueue completions;
+    private final GroupCommit<AttemptEnd, Completion> completions;
     private final Map<String, Execution> running = new ConcurrentHashMap<>();
     private final AtomicInteger freeSlots;
     private final ExecutorService steps;
@@ -83,7 +86,7 @@ public class Worker {
         int poolSize = config.worker().taskPoolSize();
         this.freeSlots = new AtomicInteger(poolSize);
         this.steps = Executors.newFixedThreadPool(poolSize, Threads.daemonFactory("flow-step"));
-        this.completions = new CompletionQueue(store::complete);
+        this.completions = new GroupCommit<>("step ends", MAX_COMPLETION_GROUP, store::complete);
         this.claimer = new WakeupLoop("flow-worker", this::claim, config.worker().pollInterval());
     }
 
@@ -238,7 +241,7 @@ public class Worker {
             }
             // the result is known and must not be lost, unless this node hands the attempt back meanwhile
             AttemptEnd end = new AttemptEnd(claim.jobId(), claim.index(), claim.attempt(), result);
-            Optional<Completion> recorded = OutageRetry.retry("Recording the end of the step", () -> completions.record(end),
+            Optional<Completion> recorded = OutageRetry.retry("Recording the end of the step", () -> completions.write(end),
                     () -> execution.stopReason() == Execution.StopReason.HANDED_BACK);
             if (recorded.isEmpty()) {
                 return; // handed back while the database was away: the attempt runs again

@@ -203,6 +203,32 @@ class JobApiTest {
         assertThat(jobsWithKey(key)).isEqualTo(1);
     }
 
+    /** Submissions that arrive together share a transaction: one refused among them fails alone. */
+    @Test
+    void aReusedKeyAmongConcurrentSubmitsFailsAloneAndTheOthersAreStored() throws Exception {
+        String taken = UUID.randomUUID().toString();
+        api().header("Idempotency-Key", taken).contentType(ContentType.JSON).body(noopJob("first", 0)).post("/api/v1/jobs")
+                .then().statusCode(201);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Callable<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                String key = i == 16 ? taken : UUID.randomUUID().toString();
+                String name = i == 16 ? "second" : "together-" + i;
+                calls.add(() -> api().header("Idempotency-Key", key).contentType(ContentType.JSON)
+                        .body(noopJob(name, 0)).post("/api/v1/jobs").statusCode());
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> f : pool.invokeAll(calls)) {
+                statuses.add(f.get());
+            }
+            assertThat(statuses.get(16)).isEqualTo(422);
+            assertThat(statuses).filteredOn(code -> code == 201).hasSize(31);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void concurrentSubmitsWithOneKeyCreateOneJob() throws Exception {
         String key = UUID.randomUUID().toString();

@@ -1,12 +1,9 @@
-package io.flowcluster.server.worker;
+package io.flowcluster.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flowcluster.server.store.AttemptEnd;
-import io.flowcluster.server.store.AttemptResult;
 import io.flowcluster.server.store.AttemptResult.Outcome;
-import io.flowcluster.server.store.Completion;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,8 +16,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Group commit of step ends: one end the database refuses does not hold back the others of its group. */
-class CompletionQueueTest {
+/** Group commit (of step ends here): one write the database refuses does not hold back the others of its group. */
+class GroupCommitTest {
 
     private static final AttemptResult OK = new AttemptResult(Outcome.SUCCEEDED, 0, null);
     private static final Completion DONE = new Completion(false, Optional.empty());
@@ -31,7 +28,7 @@ class CompletionQueueTest {
         List<AttemptEnd> recorded = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch firstGroupHeld = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletionQueue queue = new CompletionQueue(group -> {
+        GroupCommit<AttemptEnd, Completion> queue = new GroupCommit<>("step ends", 256, group -> {
             if (firstGroupHeld.getCount() > 0) {
                 firstGroupHeld.countDown();
                 await(release); // the ends below queue up meanwhile and form one group
@@ -44,16 +41,16 @@ class CompletionQueueTest {
         });
         ExecutorService steps = Executors.newCachedThreadPool();
         try {
-            steps.submit(() -> queue.record(new AttemptEnd(UUID.randomUUID(), 0, 1, OK)));
+            steps.submit(() -> queue.write(new AttemptEnd(UUID.randomUUID(), 0, 1, OK)));
             assertThat(firstGroupHeld.await(5, TimeUnit.SECONDS)).isTrue();
             List<AttemptEnd> healthy = new ArrayList<>();
             List<Future<Completion>> results = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 AttemptEnd end = new AttemptEnd(UUID.randomUUID(), 0, 1, OK);
                 healthy.add(end);
-                results.add(steps.submit(() -> queue.record(end)));
+                results.add(steps.submit(() -> queue.write(end)));
             }
-            Future<Completion> poisoned = steps.submit(() -> queue.record(poison));
+            Future<Completion> poisoned = steps.submit(() -> queue.write(poison));
             Thread.sleep(200);
             release.countDown();
             for (Future<Completion> r : results) {
