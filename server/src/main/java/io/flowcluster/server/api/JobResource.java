@@ -109,7 +109,7 @@ public class JobResource {
         }
         JobStore.PendingJob job = pendingJob(spec, key);
         Submission submission = stored(() -> List.of(store.submit(job.spec(), job.distribution(), job.idempotencyKey(),
-                job.requestSha256()))).get(0);
+                job.requestSha256())), false).get(0);
         Response.ResponseBuilder response = submission.created()
                 ? Response.created(uri.getAbsolutePathBuilder().path(submission.jobId().toString()).build())
                 : Response.ok().header("Location", uri.getAbsolutePathBuilder().path(submission.jobId().toString()).build())
@@ -148,13 +148,7 @@ public class JobResource {
         if (!errors.isEmpty()) {
             throw new ProblemException(ProblemException.Type.INVALID_REQUEST, summary(errors), errors);
         }
-        return new BatchView(stored(() -> {
-            try {
-                return store.submitAll(pending);
-            } catch (IdempotencyKeyReusedException e) {
-                throw new ProblemException(ProblemException.Type.IDEMPOTENCY_KEY_REUSED, "jobs[" + e.index() + "]: " + e.getMessage());
-            }
-        }).stream().map(sub -> new BatchView.Entry(sub.jobId(), sub.created())).toList());
+        return new BatchView(stored(() -> store.submitAll(pending), true).stream().map(sub -> new BatchView.Entry(sub.jobId(), sub.created())).toList());
     }
 
     /** A validated job as the store takes it: its distribution decided, and the digest a repeated submission is known by. */
@@ -163,13 +157,15 @@ public class JobResource {
                 DigestUtils.sha256Hex(reader.canonical(spec.withDefaults(defaultDistribution))));
     }
 
-    /** Stores through {@code submit}; a reused idempotency key is 422, and each job created is counted. */
-    private List<Submission> stored(Supplier<List<Submission>> submit) {
+    /** Stores through {@code submit}; a reused idempotency key is 422 (naming the job of a batch), each job created is counted. */
+    private List<Submission> stored(Supplier<List<Submission>> submit, boolean batch) {
         List<Submission> stored;
         try {
             stored = submit.get();
         } catch (IdempotencyKeyReusedException e) {
-            throw new ProblemException(ProblemException.Type.IDEMPOTENCY_KEY_REUSED, e.getMessage());
+            // a single submit's index is its place in a group commit, which the client never saw
+            throw new ProblemException(ProblemException.Type.IDEMPOTENCY_KEY_REUSED,
+                    (batch && e.index() >= 0 ? "jobs[" + e.index() + "]: " : "") + e.getMessage());
         }
         stored.stream().filter(Submission::created).forEach(sub -> metrics.jobSubmitted());
         return stored;
