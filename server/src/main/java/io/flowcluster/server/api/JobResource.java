@@ -108,8 +108,7 @@ public class JobResource {
                     "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " visible ASCII characters");
         }
         JobStore.PendingJob job = pendingJob(spec, key);
-        Submission submission = stored(() -> List.of(store.submit(job.spec(), job.distribution(), job.idempotencyKey(),
-                job.requestSha256())), false).get(0);
+        Submission submission = stored(() -> List.of(store.submit(job)), false).get(0);
         Response.ResponseBuilder response = submission.created()
                 ? Response.created(uri.getAbsolutePathBuilder().path(submission.jobId().toString()).build())
                 : Response.ok().header("Location", uri.getAbsolutePathBuilder().path(submission.jobId().toString()).build())
@@ -251,16 +250,14 @@ public class JobResource {
     @Path("{id}/attempts")
     @Operation(summary = "Every attempt of the job's steps: node, start, end and outcome, in the order they started")
     public List<StoredAttempt> attempts(@PathParam("id") String id) {
-        UUID job = existingJob(id);
-        return store.attempts(job);
+        return store.attempts(existingJob(id));
     }
 
     @GET
     @Path("{id}/messages")
     @Operation(summary = "Messages sent to a job, oldest first")
     public List<StoredMessage> messages(@PathParam("id") String id) {
-        UUID job = existingJob(id);
-        return store.messages(job);
+        return store.messages(existingJob(id));
     }
 
     @GET

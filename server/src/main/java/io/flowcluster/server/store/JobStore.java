@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -51,9 +52,14 @@ public class JobStore {
      * key seen before, returns that job instead (or throws if the request body differs).
      * Submissions that arrive together share a transaction (group commit).
      */
+    public Submission submit(PendingJob job) {
+        return submissions.write(job);
+    }
+
+    /** The same, for callers that hold the parts. */
     public Submission submit(JobSpec spec, DistributionMode distribution, Optional<String> idempotencyKey,
             String requestSha256) {
-        return submissions.write(new PendingJob(spec, distribution, idempotencyKey, requestSha256));
+        return submit(new PendingJob(spec, distribution, idempotencyKey, requestSha256));
     }
 
     /**
@@ -62,15 +68,15 @@ public class JobStore {
      */
     public List<Submission> submitAll(List<PendingJob> jobs) {
         return jdbi.inTransaction(h -> {
-            List<Submission> submissions = new ArrayList<>(jobs.size());
+            List<Submission> stored = new ArrayList<>(jobs.size());
             for (int i = 0; i < jobs.size(); i++) {
                 try {
-                    submissions.add(submit(h, jobs.get(i)));
+                    stored.add(submit(h, jobs.get(i)));
                 } catch (IdempotencyKeyReusedException e) {
                     throw e.at(i);
                 }
             }
-            return submissions;
+            return stored;
         });
     }
 
@@ -150,7 +156,7 @@ public class JobStore {
     }
 
     /** Of these jobs, the ones that exist and have not ended. */
-    public java.util.Set<UUID> unfinished(List<UUID> ids) {
+    public Set<UUID> unfinished(List<UUID> ids) {
         return jdbi.withHandle(h -> h.createQuery("select id from job where id = any(:ids) and state in ('PENDING', 'RUNNING')")
                 .bind("ids", ids.toArray(UUID[]::new))
                 .mapTo(UUID.class)
