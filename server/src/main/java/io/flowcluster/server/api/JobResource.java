@@ -129,7 +129,6 @@ public class JobResource {
                     List.of(new FieldError("jobs", "holds " + (batch.jobs() == null ? 0 : batch.jobs().size()) + " jobs")));
         }
         List<FieldError> errors = new ArrayList<>();
-        List<JobStore.PendingJob> pending = new ArrayList<>();
         for (int i = 0; i < batch.jobs().size(); i++) {
             String at = "jobs[" + i + "]";
             BatchRequest.Item item = batch.jobs().get(i);
@@ -142,12 +141,14 @@ public class JobResource {
                 errors.add(new FieldError(at + ".idempotencyKey", "must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH
                         + " visible ASCII characters"));
             }
-            pending.add(pendingJob(item.job(), Optional.ofNullable(item.idempotencyKey())));
         }
         if (!errors.isEmpty()) {
             throw new ProblemException(ProblemException.Type.INVALID_REQUEST, summary(errors), errors);
         }
-        return new BatchView(stored(() -> store.submitAll(pending), true).stream().map(sub -> new BatchView.Entry(sub.jobId(), sub.created())).toList());
+        List<JobStore.PendingJob> pending = batch.jobs().stream()
+                .map(item -> pendingJob(item.job(), Optional.ofNullable(item.idempotencyKey()))).toList();
+        return new BatchView(stored(() -> store.submitAll(pending), true).stream()
+                .map(sub -> new BatchView.Entry(sub.jobId(), sub.created())).toList());
     }
 
     /** A validated job as the store takes it: its distribution decided, and the digest a repeated submission is known by. */
