@@ -72,7 +72,10 @@ class DistributedModeTest {
 
             cluster.node(worker).killHard();
             long before = done(cluster, job);
-            await().atMost(Duration.ofSeconds(30)).until(() -> done(cluster, job) >= before + 10);
+            // the coordinator has taken the worker's packets back, and its log says so (a line
+            // not yet flushed would die with it)
+            await().atMost(Duration.ofSeconds(30)).until(() -> done(cluster, job) >= before + 10
+                    && cluster.anyLive().get("/api/v1/jobs/" + job + "/log").body().contains("lost with " + worker));
             cluster.node(coordinator).killHard();
 
             await().atMost(FINISH).until(() -> "SUCCEEDED".equals(cluster.job(job).get("state").asText()));

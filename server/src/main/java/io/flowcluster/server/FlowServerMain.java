@@ -31,7 +31,8 @@ public final class FlowServerMain {
     static final String HIDDEN_PATHS = "flow.worker.hidden-paths";
     static final int DEFAULT_LOCAL_NODES = 3;
     static final int DEFAULT_BASE_PORT = 8080;
-    static final String DEFAULT_JVM_OPTIONS = "-Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError";
+    /** The JVM a local cluster's nodes run in; the benchmarks run theirs the same way. */
+    public static final String DEFAULT_JVM_OPTIONS = "-Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError";
 
     /** Held so that the level set on it stays: zonky's start-up chatter is not for users. */
     private static final java.util.logging.Logger EMBEDDED_PG_LOG = java.util.logging.Logger.getLogger("io.zonky");

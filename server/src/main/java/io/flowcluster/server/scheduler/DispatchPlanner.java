@@ -94,13 +94,42 @@ public final class DispatchPlanner {
             }
             String node = c.spreadable() ? spread(owner, free, preferRemote) : owner;
             int slots = free.getOrDefault(node, 0);
-            if (slots > 0) {
+            if (!c.holdsSlot()) {
+                if (free.containsKey(node)) { // it needs no slot, only a member that takes work
+                    plan.add(new Dispatch(c.jobId(), c.index(), node, owner, false, true));
+                }
+            } else if (slots > 0) {
                 free.put(node, slots - 1);
                 remaining--;
                 plan.add(new Dispatch(c.jobId(), c.index(), node, owner));
             }
         }
         return plan;
+    }
+
+    /**
+     * Which dispatches start at once: on each node, as many of its most urgent ones as it has
+     * slots neither running nor queued ({@code startable}), and every one that needs no slot.
+     * The others wait in the node's queue (dispatch-ahead), and the node starts them itself.
+     *
+     * @param plan      a pass's plan, most urgent first
+     * @param startable per node: task slots minus the slots its dispatched and running steps hold
+     */
+    public static List<Dispatch> markStarts(List<Dispatch> plan, Map<String, Integer> startable) {
+        Map<String, Integer> left = new HashMap<>(startable);
+        List<Dispatch> marked = new ArrayList<>(plan.size());
+        for (Dispatch d : plan) {
+            int slots = left.getOrDefault(d.node(), 0);
+            if (!d.holdsSlot()) {
+                marked.add(d.starting());
+            } else if (slots > 0) {
+                left.put(d.node(), slots - 1);
+                marked.add(d.starting());
+            } else {
+                marked.add(d);
+            }
+        }
+        return marked;
     }
 
     /**

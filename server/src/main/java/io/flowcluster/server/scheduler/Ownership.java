@@ -73,6 +73,11 @@ public final class Ownership {
         return filling.contains(home) && (long) load.getOrDefault(home, 0) * members < total;
     }
 
+    /** Active jobs per owner, the moves decided so far counted. */
+    Map<String, Integer> load() {
+        return Map.copyOf(load);
+    }
+
     private String move(String from, String to) {
         if (from != null) {
             load.merge(from, -1, Integer::sum);

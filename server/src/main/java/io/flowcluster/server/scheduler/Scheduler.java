@@ -10,6 +10,7 @@ import io.flowcluster.server.metrics.FlowMetrics;
 import io.flowcluster.server.node.LocalNode;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
+import io.flowcluster.server.notify.SchedulerSignal;
 import io.flowcluster.server.notify.WakeupLoop;
 import io.flowcluster.server.ring.AppliedRing;
 import io.flowcluster.server.ring.AppliedRing.LiveMember;
@@ -32,6 +33,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,7 +42,8 @@ import org.jboss.logging.Logger;
  * node's work over, gives jobs owners on the hash ring, and moves READY steps to DISPATCHED
  * on their job's owner, most urgent first, never more than the owner has free slots (and its
  * {@code dispatch-ahead} queue). Every write is fenced by the lease epoch. Woken by database
- * notifications; polling is a safety net.
+ * notifications; polling is a safety net. Between reads of the cluster (see {@link ClusterPicture})
+ * a pass costs one read of the ready queue's head and one dispatch transaction.
  */
 @Singleton
 public class Scheduler {
@@ -58,6 +62,16 @@ public class Scheduler {
     private final RingSource ringSource;
     private final StatePublisher publisher;
     private final FillingMembers filling;
+    /** Slots that nodes announced freed since the last pass, per node. */
+    private final Map<String, Integer> freed = new ConcurrentHashMap<>();
+    /** Signals that members or what they hold changed: the picture is read again after one. */
+    private final AtomicLong changes = new AtomicLong();
+    /** What this scheduler knows of the cluster; null when it must be read again. */
+    private ClusterPicture picture;
+    private long pictureEpoch = -1;
+    private long pictureChanges;
+    private long nextRead;
+    private Set<String> fillingNow = Set.of();
     private HashRing ring;
     private AppliedRing lastApplied;
     private long lastAppliedEpoch = -1;
@@ -81,8 +95,11 @@ public class Scheduler {
     }
 
     void start(@Observes @Priority(30) StartupEvent event) {
-        notifications.subscribe(Channel.SCHEDULER, payload -> loop.signal());
-        ringSource.onChange(loop::signal);
+        notifications.subscribe(Channel.SCHEDULER, this::onSignal);
+        ringSource.onChange(() -> {
+            changes.incrementAndGet();
+            loop.signal();
+        });
         metrics.registerSchedulerLeader(() -> lease.current().isPresent());
         lease.start();
         loop.start();
@@ -92,6 +109,15 @@ public class Scheduler {
     void stop(@Observes @Priority(10) ShutdownEvent event) {
         loop.stop();
         lease.stop();
+    }
+
+    /** On the listener thread: notes what the signal says and wakes the loop. */
+    private void onSignal(String payload) {
+        SchedulerSignal.freed(payload).ifPresent(f -> freed.merge(f.node(), f.slots(), Integer::sum));
+        if (!SchedulerSignal.onlyWork(payload)) {
+            changes.incrementAndGet();
+        }
+        loop.signal();
     }
 
     /** One pass; returns how long to sleep: until a backoff ends, at most the poll interval. */
@@ -109,13 +135,49 @@ public class Scheduler {
             forgetPublished();
             return poll;
         }
+        // back when the picture is due to be read again (a silent node is noticed then), or a backoff ends
+        Duration untilRead = Duration.ofNanos(Math.max(0, nextRead - System.nanoTime()));
+        Duration sleep = untilRead.compareTo(poll) < 0 ? untilRead : poll;
         return store.nextBackoffEnd()
                 .map(due -> Duration.between(Instant.now(), due))
-                .filter(d -> !d.isNegative() && d.compareTo(poll) < 0)
-                .orElse(poll);
+                .filter(d -> !d.isNegative() && d.compareTo(sleep) < 0)
+                .orElse(sleep);
     }
 
     private void dispatch(long epoch) {
+        ClusterPicture now = current(epoch);
+        freed.keySet().forEach(member -> Optional.ofNullable(freed.remove(member)).ifPresent(n -> now.freed(member, n)));
+        Map<String, Integer> free = now.freeSlots(config.scheduler().dispatchAhead());
+        if (free.values().stream().noneMatch(f -> f > 0)) {
+            return;
+        }
+        Ownership ownership = new Ownership(ringOf(now.eligible()), now.eligible(), fillingNow, now.load(), placement,
+                config.placement().loadFactor());
+        boolean preferRemote = now.eligible().size() >= config.distribution().remoteBias();
+        DispatchPlanner.Pass pass = DispatchPlanner.planFromHead(limit -> store.readyCandidates(limit, now::jobActive),
+                config.scheduler().batchSize(), free, ownership::ownerFor, preferRemote);
+        List<Dispatch> plan = DispatchPlanner.markStarts(pass.plan(), now.startable());
+        int dispatched = store.dispatch(plan, node.id(), epoch);
+        now.dispatched(plan, ownership.load());
+        if (dispatched < plan.size()) {
+            changes.incrementAndGet(); // raced with an abort: read again what is held
+            loop.signal();
+        } else if (pass.moreWaiting() && dispatched > 0) {
+            loop.signal(); // more may be waiting: look again now
+        }
+    }
+
+    /**
+     * The picture of the cluster, read again when the last one is older than a heartbeat
+     * interval, was made under another epoch, or a signal said members changed: silent
+     * nodes' work handed over, members, slots held, loads, the ring applied and published.
+     */
+    private ClusterPicture current(long epoch) {
+        long changesSeen = changes.get();
+        if (picture != null && epoch == pictureEpoch && changesSeen == pictureChanges && System.nanoTime() < nextRead) {
+            return picture;
+        }
+        freed.clear(); // the slots freed so far are in what is read now
         Duration timeout = config.cluster().nodeTimeout();
         List<String> handedOver = cluster.handOverSilentNodes(node.id(), epoch, timeout);
         if (!handedOver.isEmpty()) {
@@ -131,21 +193,12 @@ public class Scheduler {
             load = cluster.activeJobsByOwner();
         }
         publish(epoch, applied, desired, load, active.slotsByNode());
-
-        Map<String, Integer> free = DispatchPlanner.freeSlots(live, eligible, active.slotsByNode(),
-                config.scheduler().dispatchAhead());
-        if (free.values().stream().noneMatch(f -> f > 0)) {
-            return;
-        }
-        Ownership ownership = new Ownership(ringOf(eligible), eligible, filling.update(eligible, load), load, placement,
-                config.placement().loadFactor());
-        boolean preferRemote = eligible.size() >= config.distribution().remoteBias();
-        DispatchPlanner.Pass pass = DispatchPlanner.planFromHead(limit -> store.readyCandidates(limit, active.jobs()),
-                config.scheduler().batchSize(), free, ownership::ownerFor, preferRemote);
-        int dispatched = store.dispatch(pass.plan(), node.id(), epoch);
-        if (dispatched < pass.plan().size() || (pass.moreWaiting() && dispatched > 0)) {
-            loop.signal(); // raced with an abort, or more may be waiting: look again now
-        }
+        fillingNow = filling.update(eligible, load);
+        picture = new ClusterPicture(live, eligible, active, load);
+        pictureEpoch = epoch;
+        pictureChanges = changesSeen; // a change signalled meanwhile makes the next pass read again
+        nextRead = System.nanoTime() + config.cluster().heartbeatInterval().toNanos();
+        return picture;
     }
 
     /** Records a changed ring in the database, and hands what was applied to the publisher. */
@@ -166,6 +219,7 @@ public class Scheduler {
     }
 
     private void forgetPublished() {
+        picture = null;
         filling.forget();
         if (lastApplied != null) {
             lastApplied = null;

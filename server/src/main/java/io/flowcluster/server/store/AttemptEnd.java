@@ -1,7 +1,13 @@
 package io.flowcluster.server.store;
 
+import java.time.Instant;
 import java.util.UUID;
 
-/** How one attempt at a step ended, to be recorded. */
-public record AttemptEnd(UUID jobId, int index, int attempt, AttemptResult result) {
+/**
+ * How one attempt at a step ended, to be recorded: its attempt row is written once, now, with
+ * when it started on {@code node}; {@code holdsSlot} says whether it freed one of the node's
+ * task slots (the scheduler counts them).
+ */
+public record AttemptEnd(UUID jobId, int index, int attempt, AttemptResult result, String node, boolean holdsSlot,
+        Instant startedAt) {
 }

@@ -22,4 +22,9 @@ public record Claim(
         Instant submittedAt,
         DistributionMode distribution,
         boolean startsJob) {
+
+    /** The same claim, for a step that did not start its job. */
+    Claim notStartingJob() {
+        return new Claim(jobId, jobName, index, attempt, spec, parameters, priority, jobSeq, submittedAt, distribution, false);
+    }
 }

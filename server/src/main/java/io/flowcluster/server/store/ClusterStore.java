@@ -2,6 +2,7 @@ package io.flowcluster.server.store;
 
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
+import io.flowcluster.server.notify.SchedulerSignal;
 import io.flowcluster.server.ring.AppliedRing;
 import io.flowcluster.server.ring.AppliedRing.LiveMember;
 import jakarta.inject.Singleton;
@@ -121,7 +122,7 @@ public class ClusterStore {
                                 update job set owner_node = null, owner_epoch = null
                                 where owner_node = :node and state in ('PENDING', 'RUNNING')""")
                         .bind("node", node).execute();
-                Notifications.send(h, Channel.SCHEDULER, node);
+                Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.MEMBERS);
             });
         }
         return silent;
@@ -205,7 +206,7 @@ public class ClusterStore {
             }
             h.createUpdate("update node set draining = :draining where id = :id").bind("id", node).bind("draining", draining)
                     .execute();
-            Notifications.send(h, Channel.SCHEDULER, node);
+            Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.MEMBERS);
             return DrainOutcome.CHANGED;
         });
     }

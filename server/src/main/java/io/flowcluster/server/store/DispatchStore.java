@@ -15,12 +15,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
 /** The scheduler's view of the database: runnable steps, node capacity, and dispatching. */
 @Singleton
 public class DispatchStore {
+
+    private static final String[] SLOTLESS = StepKind.SLOTLESS.stream().map(StepKind::wireName).toArray(String[]::new);
 
     private final Jdbi jdbi;
 
@@ -35,7 +38,7 @@ public class DispatchStore {
         List<Active> steps = jdbi.withHandle(h -> h.createQuery("""
                         select job_id, node, state = 'DISPATCHED' or kind <> all(:slotless) as holds_slot from step
                         where state in ('DISPATCHED', 'RUNNING')""")
-                .bind("slotless", StepKind.SLOTLESS.stream().map(StepKind::wireName).toArray(String[]::new))
+                .bind("slotless", SLOTLESS)
                 .map((rs, ctx) -> new Active(rs.getObject("job_id", UUID.class), rs.getString("node"), rs.getBoolean("holds_slot")))
                 .list());
         Map<String, Integer> slots = new HashMap<>();
@@ -45,11 +48,11 @@ public class DispatchStore {
 
     /**
      * READY steps whose backoff has passed, in dispatch order: priority, submission, step
-     * order; {@code activeJobs} tells which of their jobs have a step dispatched or running.
+     * order; {@code jobActive} tells which of their jobs have a step dispatched or running.
      */
-    public List<Candidate> readyCandidates(int limit, Set<UUID> activeJobs) {
+    public List<Candidate> readyCandidates(int limit, Predicate<UUID> jobActive) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select s.job_id, s.idx, j.owner_node,
+                        select s.job_id, s.idx, j.owner_node, s.kind <> all(:slotless) as holds_slot,
                             j.distribution = 'DISTRIBUTED' and s.kind = any(:spreadable) as spreadable
                         from step s join job j on j.id = s.job_id
                         where s.state = 'READY' and (s.not_before is null or s.not_before <= now())
@@ -57,10 +60,11 @@ public class DispatchStore {
                         limit :limit""")
                 .bind("limit", limit)
                 .bind("spreadable", StepKind.SPREADABLE.stream().map(StepKind::wireName).toArray(String[]::new))
+                .bind("slotless", SLOTLESS)
                 .map((rs, ctx) -> {
                     UUID job = rs.getObject("job_id", UUID.class);
-                    return new Candidate(job, rs.getInt("idx"), rs.getString("owner_node"), activeJobs.contains(job),
-                            rs.getBoolean("spreadable"));
+                    return new Candidate(job, rs.getInt("idx"), rs.getString("owner_node"), jobActive.test(job),
+                            rs.getBoolean("spreadable"), rs.getBoolean("holds_slot"));
                 })
                 .list());
     }
@@ -80,9 +84,12 @@ public class DispatchStore {
     }
 
     /**
-     * Moves the planned steps READY to DISPATCHED and records their jobs' owners, in one
-     * transaction fenced by the scheduler's epoch (a deposed scheduler's plan is refused with
-     * {@link DeposedException}); a step aborted meanwhile stays aborted. Returns how many moved.
+     * Moves the planned steps on, in one transaction fenced by the scheduler's epoch (a
+     * deposed scheduler's plan is refused with {@link DeposedException}): those marked to
+     * start become RUNNING on their node with their next attempt number, their job RUNNING,
+     * and the node starts them on its notification without writing anything; the others
+     * become DISPATCHED, queued on their node, which claims them as its slots free. Records
+     * the jobs' owners. A step aborted meanwhile stays aborted. Returns how many moved.
      */
     public int dispatch(List<Dispatch> plan, String scheduler, long epoch) {
         if (plan.isEmpty()) {
@@ -92,23 +99,38 @@ public class DispatchStore {
             GenericPlans.use(h);
             Fencing.check(h, scheduler, epoch);
             JobLocks.lockAll(h, plan.stream().map(Dispatch::jobId).collect(Collectors.toCollection(TreeSet::new)));
-            Map<UUID, String> owners = plan.stream()
-                    .collect(Collectors.toMap(Dispatch::jobId, Dispatch::owner, (a, b) -> a, LinkedHashMap::new));
+            Map<UUID, String> owners = new LinkedHashMap<>();
+            Map<UUID, Boolean> starts = new HashMap<>();
+            for (Dispatch d : plan) {
+                owners.putIfAbsent(d.jobId(), d.owner());
+                starts.merge(d.jobId(), d.start(), Boolean::logicalOr);
+            }
             h.createUpdate("""
-                    update job j set owner_node = o.owner, owner_epoch = :epoch
-                    from unnest(cast(:jobs as uuid[]), cast(:owners as text[])) as o(id, owner)
-                    where j.id = o.id and j.owner_node is distinct from o.owner""")
+                    update job j set owner_node = o.owner, owner_epoch = :epoch,
+                        state = case when o.starts and j.state = 'PENDING' then 'RUNNING' else j.state end,
+                        started_at = case when o.starts and j.state = 'PENDING' then now() else j.started_at end
+                    from unnest(cast(:jobs as uuid[]), cast(:owners as text[]), cast(:starts as boolean[])) as o(id, owner, starts)
+                    where j.id = o.id and (j.owner_node is distinct from o.owner or (o.starts and j.state = 'PENDING'))""")
                     .bind("jobs", owners.keySet().toArray(UUID[]::new))
                     .bind("owners", owners.values().toArray(String[]::new))
+                    .bind("starts", owners.keySet().stream().map(starts::get).toArray(Boolean[]::new))
                     .bind("epoch", epoch)
                     .execute();
             int moved = h.createUpdate("""
-                    update step s set state = 'DISPATCHED', node = d.node, dispatched_epoch = :epoch, dispatched_at = now()
-                    from unnest(cast(:jobs as uuid[]), cast(:idx as int[]), cast(:nodes as text[])) as d(job_id, idx, node)
+                    update step s set node = d.node, dispatched_epoch = :epoch, dispatched_at = now(),
+                        state = case when d.start then 'RUNNING' else 'DISPATCHED' end,
+                        attempt = s.attempt + case when d.start then 1 else 0 end,
+                        started_at = case when d.start then now() end,
+                        finished_at = null,
+                        exit_code = case when d.start then null else s.exit_code end,
+                        message = case when d.start then null else s.message end
+                    from unnest(cast(:jobs as uuid[]), cast(:idx as int[]), cast(:nodes as text[]), cast(:start as boolean[]))
+                        as d(job_id, idx, node, start)
                     where s.job_id = d.job_id and s.idx = d.idx and s.state = 'READY'""")
                     .bind("jobs", plan.stream().map(Dispatch::jobId).toArray(UUID[]::new))
                     .bind("idx", plan.stream().map(Dispatch::index).toArray(Integer[]::new))
                     .bind("nodes", plan.stream().map(Dispatch::node).toArray(String[]::new))
+                    .bind("start", plan.stream().map(Dispatch::start).toArray(Boolean[]::new))
                     .bind("epoch", epoch)
                     .execute();
             for (String node : plan.stream().map(Dispatch::node).collect(Collectors.toCollection(TreeSet::new))) {

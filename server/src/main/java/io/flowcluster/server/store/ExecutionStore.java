@@ -7,10 +7,13 @@ import io.flowcluster.server.job.RetryPolicy;
 import io.flowcluster.server.job.StepState;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
+import io.flowcluster.server.notify.SchedulerSignal;
 import jakarta.inject.Singleton;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -49,7 +53,41 @@ public class ExecutionStore {
     }
 
     /**
-     * Claims up to {@code max} steps dispatched to this node, most urgent first: each becomes
+     * The steps the scheduler started on this node that it does not run yet, most urgent
+     * first: each is RUNNING there with its attempt number, and nothing needs writing to start
+     * it. {@code known} tells the attempts this node has already, by {@link AttemptKey}; the
+     * rows of those are not read further. Also counts the steps queued on this node
+     * (DISPATCHED), which {@link #claim} takes as slots free.
+     */
+    public Assignments assigned(String node, Predicate<AttemptKey> known) {
+        /** A row of the node's steps; {@code claim} only for a running attempt not known yet. */
+        record Row(AttemptKey key, boolean running, Claim claim) {
+        }
+        List<Row> rows = jdbi.withHandle(h -> h.createQuery("""
+                        select s.job_id, s.idx, s.attempt, s.state, s.spec::text as spec, s.job_priority, s.job_seq,
+                            j.name, j.parameters::text as parameters, j.submitted_at, j.distribution,
+                            j.started_at = s.started_at as starts_job
+                        from step s join job j on j.id = s.job_id
+                        where s.node = :node and s.state in ('DISPATCHED', 'RUNNING')
+                        order by s.job_priority desc, s.job_seq, s.idx""")
+                .bind("node", node)
+                .map((rs, ctx) -> {
+                    AttemptKey key = new AttemptKey(rs.getObject("job_id", UUID.class), rs.getInt("idx"), rs.getInt("attempt"));
+                    boolean running = rs.getString("state").equals("RUNNING");
+                    return new Row(key, running, running && !known.test(key) ? claim(rs, rs.getBoolean("starts_job")) : null);
+                })
+                .list());
+        Set<UUID> jobsStarted = new HashSet<>();
+        // a job started with the dispatch that made its first steps RUNNING: counted once
+        List<Claim> start = rows.stream().filter(r -> r.claim() != null)
+                .map(r -> r.claim().startsJob() && !jobsStarted.add(r.key().jobId()) ? r.claim().notStartingJob() : r.claim())
+                .toList();
+        Set<AttemptKey> running = rows.stream().filter(Row::running).map(Row::key).collect(Collectors.toSet());
+        return new Assignments(start, running, (int) rows.stream().filter(r -> !r.running()).count());
+    }
+
+    /**
+     * Claims up to {@code max} steps queued on this node, most urgent first: each becomes
      * RUNNING with the next attempt number, and its job RUNNING if it was PENDING. Returns
      * them most urgent first.
      */
@@ -67,8 +105,7 @@ public class ExecutionStore {
             if (jobs.length == 0) {
                 return List.of();
             }
-            // one statement: the steps turn RUNNING, their jobs RUNNING if PENDING, and attempt
-            // rows are numbered in claim order, most urgent first
+            // one statement: the steps turn RUNNING, their jobs RUNNING if PENDING
             return h.createQuery("""
                             with picked as (
                                 select job_id, idx from step
@@ -81,29 +118,30 @@ public class ExecutionStore {
                                 returning s.job_id, s.idx, s.attempt, s.spec, s.job_priority, s.job_seq),
                             started as (
                                 update job set state = 'RUNNING', started_at = now()
-                                where id = any(:jobs) and state = 'PENDING' returning id),
-                            attempts as (
-                                insert into step_attempt (job_id, idx, attempt, node)
-                                select job_id, idx, attempt, :node from claimed order by job_priority desc, job_seq, idx)
+                                where id = any(:jobs) and state = 'PENDING' returning id)
                             select c.*, j.name, j.parameters, j.submitted_at, j.distribution,
                                 started.id is not null and c.idx = min(c.idx) over (partition by c.job_id) as starts_job
                             from claimed c join job j on j.id = c.job_id left join started on started.id = c.job_id
                             order by c.job_priority desc, c.job_seq, c.idx""")
                     .bind("node", node).bind("max", max).bind("jobs", jobs)
-                    .map((rs, ctx) -> new Claim(
-                            rs.getObject("job_id", UUID.class),
-                            rs.getString("name"),
-                            rs.getInt("idx"),
-                            rs.getInt("attempt"),
-                            json.stepSpec(rs.getString("spec")),
-                            json.stringMap(rs.getString("parameters")),
-                            rs.getInt("job_priority"),
-                            rs.getLong("job_seq"),
-                            JobStore.instant(rs, "submitted_at"),
-                            DistributionMode.valueOf(rs.getString("distribution")),
-                            rs.getBoolean("starts_job")))
+                    .map((rs, ctx) -> claim(rs, rs.getBoolean("starts_job")))
                     .list();
         });
+    }
+
+    private Claim claim(ResultSet rs, boolean startsJob) throws java.sql.SQLException {
+        return new Claim(
+                rs.getObject("job_id", UUID.class),
+                rs.getString("name"),
+                rs.getInt("idx"),
+                rs.getInt("attempt"),
+                json.stepSpec(rs.getString("spec")),
+                json.stringMap(rs.getString("parameters")),
+                rs.getInt("job_priority"),
+                rs.getLong("job_seq"),
+                JobStore.instant(rs, "submitted_at"),
+                DistributionMode.valueOf(rs.getString("distribution")),
+                startsJob);
     }
 
     /**
@@ -119,14 +157,18 @@ public class ExecutionStore {
             GenericPlans.use(h);
             Set<UUID> jobIds = ends.stream().map(AttemptEnd::jobId).collect(Collectors.toCollection(TreeSet::new));
             JobLocks.lockAll(h, jobIds);
+            // attempt rows are written once, as they end, and only for the attempt still current
             h.createUpdate("""
-                    update step_attempt a set outcome = e.outcome, exit_code = e.exit, message = e.message, finished_at = now()
-                    from unnest(cast(:jobs as uuid[]), cast(:idx as int[]), cast(:attempts as int[]), cast(:outcomes as text[]),
-                                cast(:exits as int[]), cast(:messages as text[])) as e(job_id, idx, attempt, outcome, exit, message)
-                    where a.job_id = e.job_id and a.idx = e.idx and a.attempt = e.attempt and a.outcome is null""")
+                    insert into step_attempt (job_id, idx, attempt, node, started_at, finished_at, outcome, exit_code, message)
+                    select s.job_id, s.idx, s.attempt, s.node, e.started, now(), e.outcome, e.exit, e.message
+                    from unnest(cast(:jobs as uuid[]), cast(:idx as int[]), cast(:attempts as int[]),
+                                cast(:started as timestamptz[]), cast(:outcomes as text[]), cast(:exits as int[]),
+                                cast(:messages as text[])) as e(job_id, idx, attempt, started, outcome, exit, message)
+                    join step s on s.job_id = e.job_id and s.idx = e.idx and s.attempt = e.attempt and s.state = 'RUNNING'""")
                     .bind("jobs", ends.stream().map(AttemptEnd::jobId).toArray(UUID[]::new))
                     .bind("idx", ends.stream().map(AttemptEnd::index).toArray(Integer[]::new))
                     .bind("attempts", ends.stream().map(AttemptEnd::attempt).toArray(Integer[]::new))
+                    .bind("started", ends.stream().map(e -> e.startedAt().toString()).toArray(String[]::new)) // ISO-8601, UTC
                     .bind("outcomes", ends.stream().map(e -> e.result().outcome().name()).toArray(String[]::new))
                     .bind("exits", ends.stream().map(e -> e.result().exitCode()).toArray(Integer[]::new))
                     .bind("messages", ends.stream().map(e -> e.result().message()).toArray(String[]::new))
@@ -143,7 +185,10 @@ public class ExecutionStore {
                         .bind("states", finished.stream().map(j -> j.finished.get().name()).toArray(String[]::new))
                         .execute();
             }
-            Notifications.send(h, Channel.SCHEDULER, ends.get(0).jobId().toString());
+            // the scheduler counts the freed slots without reading what the nodes hold
+            ends.stream().collect(Collectors.groupingBy(AttemptEnd::node, TreeMap::new,
+                            Collectors.summingInt(e -> e.holdsSlot() ? 1 : 0)))
+                    .forEach((node, slots) -> Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.ended(node, slots)));
             return completions;
         });
     }
@@ -195,10 +240,9 @@ public class ExecutionStore {
         }
         JobLocks.lockAll(h, new TreeSet<>(jobs));
         h.createUpdate("""
-                update step_attempt a set outcome = 'LOST', finished_at = now(), message = :reason
-                from step s
-                where s.node = :node and s.state = 'RUNNING' and a.job_id = s.job_id and a.idx = s.idx
-                  and a.attempt = s.attempt and a.outcome is null""")
+                insert into step_attempt (job_id, idx, attempt, node, started_at, finished_at, outcome, message)
+                select job_id, idx, attempt, node, started_at, now(), 'LOST', :reason
+                from step where node = :node and state = 'RUNNING'""")
                 .bind("node", node).bind("reason", reason).execute();
         int released = h.createUpdate("""
                 update step set message = case when state = 'RUNNING'
@@ -206,7 +250,7 @@ public class ExecutionStore {
                     state = 'READY', not_before = null, started_at = null
                 where node = :node and state in ('DISPATCHED', 'RUNNING')""")
                 .bind("node", node).bind("reason", reason).execute();
-        Notifications.send(h, Channel.SCHEDULER, node);
+        Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.MEMBERS);
         return released;
     }
 
@@ -221,7 +265,7 @@ public class ExecutionStore {
             JobLocks.lockAll(h, new TreeSet<>(jobs));
             int released = h.createUpdate("update step set state = 'READY' where node = :node and state = 'DISPATCHED'")
                     .bind("node", node).execute();
-            Notifications.send(h, Channel.SCHEDULER, node);
+            Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.MEMBERS);
             return released;
         });
     }

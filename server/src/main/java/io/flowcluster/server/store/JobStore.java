@@ -9,6 +9,7 @@ import io.flowcluster.server.job.StepSpec;
 import io.flowcluster.server.job.StepState;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
+import io.flowcluster.server.notify.SchedulerSignal;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -107,7 +108,7 @@ public class JobStore {
             return existingSubmission(h, job.idempotencyKey().orElseThrow(), job.requestSha256());
         }
         insertSteps(h, id, seq.get(), spec);
-        Notifications.send(h, Channel.SCHEDULER, id.toString());
+        Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.WORK); // one payload: a batch sends it once
         return new Submission(id, true);
     }
 
@@ -247,17 +248,18 @@ public class JobStore {
             }
             h.createUpdate("update job set state = 'ABORTED', finished_at = now() where id = :id").bind("id", id).execute();
             h.createUpdate("""
-                    update step set state = 'ABORTED', finished_at = now(), message = 'aborted'
-                    where job_id = :id and state not in ('SUCCEEDED', 'FAILED', 'SKIPPED', 'ABORTED')""")
+                    insert into step_attempt (job_id, idx, attempt, node, started_at, finished_at, outcome, message)
+                    select job_id, idx, attempt, node, started_at, now(), 'ABORTED', 'aborted'
+                    from step where job_id = :id and state = 'RUNNING'""")
                     .bind("id", id).execute();
             h.createUpdate("""
-                    update step_attempt set outcome = 'ABORTED', finished_at = now(), message = 'aborted'
-                    where job_id = :id and outcome is null""")
+                    update step set state = 'ABORTED', finished_at = now(), message = 'aborted'
+                    where job_id = :id and state not in ('SUCCEEDED', 'FAILED', 'SKIPPED', 'ABORTED')""")
                     .bind("id", id).execute();
             // packets not done yet run no more; the results of those running now are refused
             h.createUpdate("update packet set state = 'ABORTED' where job_id = :id and state <> 'DONE'").bind("id", id).execute();
             Notifications.send(h, Channel.ABORT, id.toString());
-            Notifications.send(h, Channel.SCHEDULER, id.toString());
+            Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.WORK);
             return AbortOutcome.aborted();
         });
     }
@@ -292,12 +294,24 @@ public class JobStore {
                 .list());
     }
 
+    /**
+     * A job's attempts: those that ended (their rows) and those running now (a running
+     * attempt's row is written when it ends), in the order they started.
+     */
+    private static final String ATTEMPTS = """
+            attempts as (
+                select job_id, idx, attempt, node, started_at, finished_at, outcome, exit_code, message
+                from step_attempt where job_id = :job
+                union all
+                select job_id, idx, attempt, node, started_at, null, null, null, null
+                from step where job_id = :job and state = 'RUNNING')""";
+
     /** Every attempt of the job's steps, in the order they started. */
     public List<StoredAttempt> attempts(UUID jobId) {
-        return jdbi.withHandle(h -> h.createQuery("""
+        return jdbi.withHandle(h -> h.createQuery("with " + ATTEMPTS + """
                         select s.name, a.attempt, a.node, a.started_at, a.finished_at, a.outcome, a.exit_code, a.message
-                        from step_attempt a join step s on s.job_id = a.job_id and s.idx = a.idx
-                        where a.job_id = :job order by a.id""")
+                        from attempts a join step s on s.job_id = a.job_id and s.idx = a.idx
+                        order by a.started_at, a.idx, a.attempt""")
                 .bind("job", jobId)
                 .map((rs, ctx) -> new StoredAttempt(rs.getString("name"), rs.getInt("attempt"), rs.getString("node"),
                         instant(rs, "started_at"), instant(rs, "finished_at"), rs.getString("outcome"),
@@ -311,22 +325,22 @@ public class JobStore {
      * so a failover reads in the log even when the dead node's last output was lost with it.
      */
     public List<LogLine> log(UUID jobId) {
-        return jdbi.withHandle(h -> h.createQuery("""
+        return jdbi.withHandle(h -> h.createQuery("with " + ATTEMPTS + """
                         select name, attempt, node, stream, at, line from (
-                            select a.id as attempt_id, 0 as part, l.line_no, s.name, a.attempt, a.node, l.stream, l.at, l.line
-                            from step_attempt a
+                            select a.started_at, a.idx as step_idx, 0 as part, l.line_no, s.name, a.attempt, a.node,
+                                l.stream, l.at, l.line
+                            from attempts a
                             join step s on s.job_id = a.job_id and s.idx = a.idx
                             join step_log l on l.job_id = a.job_id and l.idx = a.idx and l.attempt = a.attempt
-                            where a.job_id = :job
                             union all
-                            select a.id, 1, 0, s.name, a.attempt, a.node, 'system', a.finished_at,
+                            select a.started_at, a.idx, 1, 0, s.name, a.attempt, a.node, 'system', a.finished_at,
                                 '[attempt ' || a.attempt || ' on ' || a.node || ' ended ' || a.outcome
                                     || coalesce(': ' || a.message, '') || ']'
-                            from step_attempt a
+                            from attempts a
                             join step s on s.job_id = a.job_id and s.idx = a.idx
-                            where a.job_id = :job and a.outcome <> 'SUCCEEDED'
+                            where a.outcome <> 'SUCCEEDED'
                         ) lines
-                        order by attempt_id, part, line_no""")
+                        order by started_at, step_idx, attempt, part, line_no""")
                 .bind("job", jobId)
                 .map((rs, ctx) -> new LogLine(rs.getString("name"), rs.getInt("attempt"), rs.getString("node"),
                         rs.getString("stream"), instant(rs, "at"), rs.getString("line")))

@@ -9,7 +9,9 @@ import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
 import io.flowcluster.server.notify.Threads;
 import io.flowcluster.server.notify.WakeupLoop;
+import io.flowcluster.server.store.Assignments;
 import io.flowcluster.server.store.AttemptEnd;
+import io.flowcluster.server.store.AttemptKey;
 import io.flowcluster.server.store.AttemptResult;
 import io.flowcluster.server.store.AttemptResult.Outcome;
 import io.flowcluster.server.store.Claim;
@@ -33,7 +35,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -63,6 +67,14 @@ public class Worker {
     private final WakeupLoop claimer;
     private final GroupCommit<AttemptEnd, Completion> completions;
     private final Map<String, Execution> running = new ConcurrentHashMap<>();
+    /** Attempts that ended here, with the look they ended during (see {@link #claim}). */
+    private final Map<AttemptKey, Long> ended = new ConcurrentHashMap<>();
+    private final AtomicLong looks = new AtomicLong();
+    /** Whether steps may wait DISPATCHED in this node's queue. */
+    private volatile boolean queuedHere;
+    /** The scheduler sent work since the last look at the database. */
+    private final AtomicBoolean dispatchedHere = new AtomicBoolean(true);
+    private long nextLook;
     private final AtomicInteger freeSlots;
     private final ExecutorService steps;
     private final ExecutorService waits = Executors.newCachedThreadPool(Threads.daemonFactory("flow-wait"));
@@ -95,6 +107,7 @@ public class Worker {
         metrics.registerRunningSteps(running::size);
         notifications.subscribe(Channel.WORKER, target -> {
             if (target == null || target.equals(node.id())) {
+                dispatchedHere.set(true);
                 claimer.signal();
             }
         });
@@ -206,31 +219,65 @@ public class Worker {
         stopper.submit(() -> e.stop(Execution.StopReason.HANDED_BACK, grace));
     }
 
+    /**
+     * Starts what the scheduler started here (RUNNING on this node, not run yet), then claims
+     * queued steps for the slots still free. Runs on the claimer thread alone: an attempt is
+     * in {@code running} before the next look, and in {@code ended} from before it leaves
+     * {@code running} until the database no longer shows it running here, so that no look
+     * can take an attempt that ran here for a new one.
+     */
     private Duration claim() {
+        if (!accepting) {
+            return config.worker().pollInterval();
+        }
+        // the database is read when the scheduler sent work, and at the poll interval; a slot
+        // that frees only claims from the queue
+        if (dispatchedHere.getAndSet(false) || System.nanoTime() >= nextLook) {
+            nextLook = System.nanoTime() + config.worker().pollInterval().toNanos();
+            long look = looks.incrementAndGet();
+            Assignments assigned = store.assigned(node.id(), this::known);
+            // ended before this look began, and no longer running here: no look can return them again
+            ended.entrySet().removeIf(e -> e.getValue() < look && !assigned.running().contains(e.getKey()));
+            assigned.start().forEach(this::start);
+            queuedHere = assigned.queued() > 0;
+        }
         int free = freeSlots.get();
-        if (accepting && free > 0) {
-            for (Claim claim : store.claim(node.id(), free)) {
-                if (holdsSlot(claim)) {
-                    freeSlots.decrementAndGet();
-                    steps.submit(() -> execute(claim));
-                } else {
-                    waits.submit(() -> execute(claim));
-                }
-            }
+        if (free > 0 && queuedHere) {
+            List<Claim> claimed = store.claim(node.id(), free);
+            claimed.forEach(this::start);
+            queuedHere = claimed.size() == free; // fewer than asked: the queue is empty
         }
         return config.worker().pollInterval();
     }
 
-    private void execute(Claim claim) {
-        String key = claim.jobId() + "/" + claim.index();
+    private boolean known(AttemptKey key) {
+        Execution e = running.get(key.jobId() + "/" + key.index());
+        // another attempt of the step still stopping here: the new one waits for the next look
+        return e != null || ended.containsKey(key);
+    }
+
+    private void start(Claim claim) {
         Execution execution = new Execution(claim, OutputLimits.of(config.worker()));
-        running.put(key, execution);
+        running.put(claim.jobId() + "/" + claim.index(), execution);
+        if (holdsSlot(claim)) {
+            // a step beyond the free slots (the scheduler's count was behind) waits in the pool's queue
+            freeSlots.decrementAndGet();
+            steps.submit(() -> execute(execution));
+        } else {
+            waits.submit(() -> execute(execution));
+        }
+    }
+
+    private void execute(Execution execution) {
+        Claim claim = execution.claim();
+        String key = claim.jobId() + "/" + claim.index();
+        Instant startedAt = Instant.now();
         MDC.put("jobId", claim.jobId().toString());
         MDC.put("step", claim.spec().name());
         MDC.put("attempt", claim.attempt());
         try {
             if (claim.startsJob()) {
-                metrics.jobStarted(Duration.between(claim.submittedAt(), Instant.now()));
+                metrics.jobStarted(Duration.between(claim.submittedAt(), startedAt));
             }
             AttemptResult result = run(execution);
             execution.output().finish();
@@ -240,7 +287,8 @@ public class Worker {
                 return; // its attempt is LOST; the next one runs wherever the scheduler says
             }
             // the result is known and must not be lost, unless this node hands the attempt back meanwhile
-            AttemptEnd end = new AttemptEnd(claim.jobId(), claim.index(), claim.attempt(), result);
+            AttemptEnd end = new AttemptEnd(claim.jobId(), claim.index(), claim.attempt(), result, node.id(), holdsSlot(claim),
+                    startedAt);
             Optional<Completion> recorded = OutageRetry.retry("Recording the end of the step", () -> completions.write(end),
                     () -> execution.stopReason() == Execution.StopReason.HANDED_BACK);
             if (recorded.isEmpty()) {
@@ -263,12 +311,15 @@ public class Worker {
         } catch (Error e) {
             Threads.fatal("the step thread of " + key, e);
         } finally {
+            ended.put(new AttemptKey(claim.jobId(), claim.index(), claim.attempt()), looks.get());
             running.remove(key);
             MDC.clear();
             if (holdsSlot(claim)) {
                 freeSlots.incrementAndGet();
+                if (queuedHere) {
+                    claimer.signal(); // a slot for a step queued here
+                }
             }
-            claimer.signal();
         }
     }
 

@@ -29,6 +29,25 @@ class DispatchPlannerTest {
     }
 
     @Test
+    void aStepThatNeedsNoSlotGoesToItsOwnerEvenWhenItsSlotsAreTaken() {
+        Candidate waiting = new Candidate(B, 0, "full", false, false, false);
+        List<Dispatch> plan = DispatchPlanner.plan(List.of(step(A, 0, "full"), waiting, step(C, 0, "other")),
+                Map.of("full", 0, "other", 1), Candidate::owner, false);
+        assertThat(plan).containsExactly(new Dispatch(B, 0, "full", "full", false, true), new Dispatch(C, 0, "other", "other"));
+    }
+
+    @Test
+    void theMostUrgentDispatchesOfANodeStartAtOnceUpToItsUnheldSlotsAndTheRestQueue() {
+        List<Dispatch> plan = List.of(new Dispatch(A, 0, "n1", "n1"), new Dispatch(B, 0, "n2", "n2"),
+                new Dispatch(B, 1, "n1", "n1", false, false), new Dispatch(C, 0, "n1", "n1"), new Dispatch(C, 1, "n2", "n2"));
+        assertThat(DispatchPlanner.markStarts(plan, Map.of("n1", 1, "n2", 0)))
+                .extracting(Dispatch::jobId, Dispatch::index, Dispatch::start)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(A, 0, true), org.assertj.core.groups.Tuple.tuple(B, 0, false),
+                        org.assertj.core.groups.Tuple.tuple(B, 1, true), org.assertj.core.groups.Tuple.tuple(C, 0, false),
+                        org.assertj.core.groups.Tuple.tuple(C, 1, false));
+    }
+
+    @Test
     void aFullNodeDoesNotHoldBackStepsOfOtherNodes() {
         List<Candidate> ordered = List.of(step(A, 0, "full"), step(B, 0, "free"));
         assertThat(DispatchPlanner.plan(ordered, Map.of("full", 0, "free", 1), Candidate::owner, false))

@@ -40,7 +40,7 @@ class OrderingTest {
     @Inject
     FlowConfig config;
 
-    record Started(long attemptId, int priority, long seq, int index) {
+    record Started(java.time.Instant at, int priority, long seq, int index) {
     }
 
     @Test
@@ -76,12 +76,13 @@ class OrderingTest {
         Files.createFile(gate);
         jobs.forEach(id -> awaitState(id, "SUCCEEDED"));
 
+        // a step starts when the transaction that made it RUNNING commits; the steps one
+        // transaction started started together, so within one the order is the tie-break
         List<Started> started = jdbi.withHandle(h -> h.createQuery("""
-                        select a.id, s.job_priority, s.job_seq, s.idx from step_attempt a
-                        join step s on s.job_id = a.job_id and s.idx = a.idx
-                        where a.job_id = any(:jobs) order by a.id""")
+                        select s.started_at, s.job_priority, s.job_seq, s.idx from step s
+                        where s.job_id = any(:jobs) order by s.started_at, s.job_priority desc, s.job_seq, s.idx""")
                 .bind("jobs", jobs.toArray(UUID[]::new))
-                .map((rs, ctx) -> new Started(rs.getLong(1), rs.getInt(2), rs.getLong(3), rs.getInt(4)))
+                .map((rs, ctx) -> new Started(rs.getTimestamp(1).toInstant(), rs.getInt(2), rs.getLong(3), rs.getInt(4)))
                 .list());
         assertThat(started).hasSizeGreaterThan(JOBS);
         assertThat(started).isSortedAccordingTo(Comparator.comparingInt(Started::priority).reversed()

@@ -48,12 +48,12 @@ class ExecutionStoreTest extends Stores {
                 .as("each job starts once, on its first claimed step").containsExactlyInAnyOrder(diamond, single, retried, doomed);
 
         List<Completion> completions = execution.complete(List.of(
-                new AttemptEnd(diamond, 0, 1, OK),
-                new AttemptEnd(single, 0, 1, OK),
-                new AttemptEnd(diamond, 1, 1, OK),
-                new AttemptEnd(retried, 0, 1, FAILED),
-                new AttemptEnd(doomed, 0, 1, FAILED),
-                new AttemptEnd(single, 0, 7, OK)));
+                end(diamond, 0, 1, OK),
+                end(single, 0, 1, OK),
+                end(diamond, 1, 1, OK),
+                end(retried, 0, 1, FAILED),
+                end(doomed, 0, 1, FAILED),
+                end(single, 0, 7, OK)));
 
         assertThat(completions).extracting(Completion::fenced).containsExactly(false, false, false, false, false, true);
         assertThat(completions).extracting(Completion::jobFinished).containsExactly(Optional.empty(),
@@ -73,16 +73,48 @@ class ExecutionStoreTest extends Stores {
     }
 
     @Test
-    void attemptsAreNumberedInClaimOrderMostUrgentFirst() {
+    void claimsComeMostUrgentFirstAndTheirAttemptRowsAreWrittenWhenTheyEnd() {
         UUID later = submit("later", step("x"));
         UUID earlier = submit("earlier", step("y"));
         jdbi.useHandle(h -> h.execute("update step set job_priority = 5 where job_id = ?", earlier));
         dispatch(later, 0, earlier, 0);
 
         assertThat(execution.claim("n", 8)).extracting(Claim::jobId).containsExactly(earlier, later);
-        List<UUID> attempts = jdbi.withHandle(h -> h.createQuery("select job_id from step_attempt order by id")
-                .mapTo(UUID.class).list());
-        assertThat(attempts).containsExactly(earlier, later);
+        assertThat(attemptOutcomes()).as("no row for an attempt that runs").isEmpty();
+        execution.complete(List.of(end(earlier, 0, 1, OK)));
+        assertThat(attemptOutcomes()).containsExactly(Map.entry(earlier + "/0", "SUCCEEDED"));
+    }
+
+    @Test
+    void aStepStartedByTheSchedulerIsRunningOnItsNodeWithoutAClaim() {
+        UUID two = submit("two", step("a"), step("b"));
+        UUID queued = submit("queued", step("q"));
+        List<Dispatch> plan = List.of(new Dispatch(two, 0, "n", "n", true, true), new Dispatch(two, 1, "n", "n", true, true),
+                new Dispatch(queued, 0, "n", "n"));
+        assertThat(dispatch.dispatch(plan, "sched", epoch)).isEqualTo(3);
+        assertThat(states(two)).containsExactly("RUNNING", "RUNNING");
+        assertThat(states(queued)).containsExactly("DISPATCHED");
+        assertThat(value("select state from job where id = :j", two, String.class)).isEqualTo("RUNNING");
+        assertThat(value("select state from job where id = :j", queued, String.class)).isEqualTo("PENDING");
+
+        Assignments assigned = execution.assigned("n", key -> false);
+        assertThat(assigned.start()).extracting(Claim::index, Claim::attempt).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(0, 1), org.assertj.core.groups.Tuple.tuple(1, 1));
+        assertThat(assigned.start()).filteredOn(Claim::startsJob).as("the job starts once").hasSize(1);
+        assertThat(assigned.queued()).isEqualTo(1);
+        AttemptKey first = new AttemptKey(two, 0, 1);
+        assertThat(assigned.running()).containsExactlyInAnyOrder(first, new AttemptKey(two, 1, 1));
+        assertThat(execution.assigned("n", first::equals).start()).as("what the node has is not handed out again")
+                .extracting(Claim::index).containsExactly(1);
+
+        assertThat(execution.releaseSteps("n", "node n restarted")).isEqualTo(3);
+        assertThat(attemptOutcomes()).as("a running attempt is LOST with its node, a queued one was no attempt yet")
+                .containsOnly(Map.entry(two + "/0", "LOST"), Map.entry(two + "/1", "LOST"));
+        assertThat(states(two)).containsExactly("READY", "READY");
+    }
+
+    private static AttemptEnd end(UUID job, int index, int attempt, AttemptResult result) {
+        return new AttemptEnd(job, index, attempt, result, "n", true, java.time.Instant.now());
     }
 
     private void dispatch(Object... jobAndIndex) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -24,7 +25,7 @@ class GroupCommitTest {
 
     @Test
     void aPoisonedEndFailsAloneAndTheRestOfItsGroupIsRecorded() throws Exception {
-        AttemptEnd poison = new AttemptEnd(UUID.randomUUID(), 0, 1, OK);
+        AttemptEnd poison = new AttemptEnd(UUID.randomUUID(), 0, 1, OK, "n", true, Instant.now());
         List<AttemptEnd> recorded = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch firstGroupHeld = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -41,12 +42,12 @@ class GroupCommitTest {
         });
         ExecutorService steps = Executors.newCachedThreadPool();
         try {
-            steps.submit(() -> queue.write(new AttemptEnd(UUID.randomUUID(), 0, 1, OK)));
+            steps.submit(() -> queue.write(new AttemptEnd(UUID.randomUUID(), 0, 1, OK, "n", true, Instant.now())));
             assertThat(firstGroupHeld.await(5, TimeUnit.SECONDS)).isTrue();
             List<AttemptEnd> healthy = new ArrayList<>();
             List<Future<Completion>> results = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                AttemptEnd end = new AttemptEnd(UUID.randomUUID(), 0, 1, OK);
+                AttemptEnd end = new AttemptEnd(UUID.randomUUID(), 0, 1, OK, "n", true, Instant.now());
                 healthy.add(end);
                 results.add(steps.submit(() -> queue.write(end)));
             }
