@@ -42,10 +42,34 @@ final class CpuMeter {
         return Optional.of(ticks(total));
     }
 
+    /** The CPU time of the process's threads named {@code name} (as Linux knows them: 15 characters at most). */
+    static Optional<Duration> threads(ProcessHandle process, String name) {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        try (Stream<Path> all = Files.list(tasks)) {
+            long total = 0;
+            for (Path task : all.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm")).trim().equals(name)) {
+                        total += stat(task.resolve("stat")).map(t -> t[0] + t[1]).orElse(0L);
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+            return Optional.of(ticks(total));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     /** utime, stime, cutime, cstime in clock ticks (fields 14 to 17 of proc(5)'s stat). */
     private static Optional<long[]> stat(long pid) {
+        return stat(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    private static Optional<long[]> stat(Path file) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(file);
             // the command name, in parentheses, may hold spaces: count fields after it (state is field 3)
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Optional.of(new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12]), Long.parseLong(fields[13]),

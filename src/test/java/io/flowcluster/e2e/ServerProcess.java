@@ -1,5 +1,6 @@
 package io.flowcluster.e2e;
 
+import io.flowcluster.server.FlowServerMain;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -26,6 +27,8 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private final String token;
     private final List<String> wrapper = new ArrayList<>();
+    /** C1 only and a small heap: tests start many short-lived nodes on two cores. */
+    private List<String> jvmOptions = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     private Process process;
     private volatile boolean paused;
 
@@ -59,11 +62,18 @@ final class ServerProcess implements AutoCloseable {
         return this;
     }
 
+    /** Runs the node in the JVM a local cluster's nodes get (full JIT): what a benchmark should measure. */
+    ServerProcess asInProduction() {
+        jvmOptions = List.of(FlowServerMain.DEFAULT_JVM_OPTIONS.split(" "));
+        return this;
+    }
+
     /** Starts the process without waiting: several nodes start faster side by side. */
     ServerProcess launch() throws IOException {
         List<String> command = new ArrayList<>(wrapper);
-        command.addAll(List.of("java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", runner().toAbsolutePath().toString()));
+        command.add("java");
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", runner().toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

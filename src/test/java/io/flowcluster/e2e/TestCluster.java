@@ -34,6 +34,8 @@ final class TestCluster implements AutoCloseable {
     private final EmbeddedDatabase db;
     private final Map<String, ServerProcess> nodes = new LinkedHashMap<>();
     private final Map<String, String> settings;
+    /** Nodes in the product's JVM rather than the harness's lean one. */
+    private boolean production;
 
     private TestCluster(Path dir, Map<String, String> settings, EmbeddedDatabase db) {
         this.dir = dir;
@@ -51,9 +53,14 @@ final class TestCluster implements AutoCloseable {
         return start(new TestCluster(dir, settings, EmbeddedDatabase.startTemporary()), ids);
     }
 
-    /** On a PostgreSQL with fsync and synchronous commit on, as in production (benchmarks). */
+    /**
+     * On a PostgreSQL with fsync and synchronous commit on, nodes in the JVM a local cluster
+     * gives them: as in production (benchmarks).
+     */
     static TestCluster startDurable(Path dir, Map<String, String> settings, String... ids) throws IOException, InterruptedException {
-        return start(new TestCluster(dir, settings, EmbeddedDatabase.start(dir.resolve("postgres"))), ids);
+        TestCluster cluster = new TestCluster(dir, settings, EmbeddedDatabase.start(dir.resolve("postgres")));
+        cluster.production = true;
+        return start(cluster, ids);
     }
 
     private static TestCluster start(TestCluster cluster, String... ids) throws IOException, InterruptedException {
@@ -89,7 +96,11 @@ final class TestCluster implements AutoCloseable {
         env.put("FLOW_WORKER_TASK_POOL_SIZE", "4");
         env.putAll(settings);
         env.putAll(own);
-        ServerProcess node = new ServerProcess(dir, id, env).launch();
+        ServerProcess node = new ServerProcess(dir, id, env);
+        if (production) {
+            node.asInProduction();
+        }
+        node.launch();
         nodes.put(id, node);
         return node;
     }

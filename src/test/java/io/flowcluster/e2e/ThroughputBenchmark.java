@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ThroughputBenchmark {
 
     private static final int TASKS = Integer.getInteger("bench.tasks", 3000);
-    private static final int WARM_UP = 1000;
+    /** Jobs of the untimed first round: long enough for the nodes' JIT (C2, as in production) to compile the hot path. */
+    private static final int WARM_UP = Integer.getInteger("bench.warm-up", 3000);
     private static final int THREADS = 8;
 
     @Test
@@ -54,9 +55,12 @@ class ThroughputBenchmark {
         Round flow;
         Round peer;
         List<String> nodes = List.of("node-a", "node-b", "node-c");
-        // a queue of two steps per slot ahead, as db-scheduler's lock-and-fetch below picks up to 3x its threads
+        // dispatch-ahead as by default (0: the scheduler starts steps in free slots only); with
+        // -Dbench.dispatch-ahead=2 a node holds a queue of two per slot, as db-scheduler's
+        // lock-and-fetch below picks up to 3x its threads
         Map<String, String> settings = new java.util.HashMap<>(Map.of("FLOW_WORKER_TASK_POOL_SIZE", Integer.toString(THREADS),
-                "FLOW_SCHEDULER_DISPATCH_AHEAD", "2", "QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "16"));
+                "FLOW_SCHEDULER_DISPATCH_AHEAD", System.getProperty("bench.dispatch-ahead", "0"),
+                "QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "16"));
         // to profile the nodes: -Dbench.node-options="-XX:StartFlightRecording=filename=/tmp/node-%p.jfr,settings=profile"
         Optional<String> nodeOptions = Optional.ofNullable(System.getProperty("bench.node-options"));
         nodeOptions.ifPresent(o -> settings.put("JAVA_TOOL_OPTIONS", o));
@@ -65,9 +69,16 @@ class ThroughputBenchmark {
             Supplier<Optional<Duration>> database = () -> CpuMeter.withDescendants(postgres);
             Supplier<Optional<Duration>> instances = () -> total(nodes.stream()
                     .map(n -> CpuMeter.withDescendants(cluster.node(n).handle())).toList());
+            // the scheduler's own loop (one thread, on whichever node leads): what one dispatch costs it
+            Supplier<Optional<Duration>> schedulerLoops = () -> total(nodes.stream()
+                    .map(n -> CpuMeter.threads(cluster.node(n).handle(), "flow-scheduler")).toList());
             round(cluster, nodes, WARM_UP, 0, instances, database);
+            Optional<Duration> loopsBefore = schedulerLoops.get();
             flow = round(cluster, nodes, TASKS, WARM_UP, instances, database);
             System.out.printf("FlowCluster: %d noop jobs at %.0f jobs/s%n", TASKS, flow.rate());
+            loopsBefore.flatMap(b -> schedulerLoops.get().map(a -> a.minus(b))).ifPresent(loop -> System.out.printf(
+                    "The scheduler's loop: %.0f ms of CPU for %d dispatches, %.1f us each%n", loop.toNanos() / 1e6, TASKS,
+                    loop.toNanos() / 1e3 / TASKS));
             for (String node : nodes) { // the database to db-scheduler alone
                 if (nodeOptions.isPresent()) {
                     cluster.node(node).terminate(Duration.ofSeconds(30)); // a profiler writes its file at exit
