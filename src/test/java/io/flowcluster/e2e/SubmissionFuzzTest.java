@@ -69,6 +69,42 @@ class SubmissionFuzzTest {
         }
     }
 
+    /** The batch endpoint reads each entry with the single submission's reader: the same promise, a list at a time. */
+    @Property(tries = 200)
+    void noBatchGetsA5xx(@ForAll("batches") String body) throws Exception {
+        HttpResponse<String> r = cluster.node("node-a").post("/api/v1/jobs/batch", body);
+        Statistics.label("status").collect(r.statusCode());
+        assertThat(r.statusCode()).as("%s -> %s", body, r.body()).isIn(200, 400, 413, 415, 422);
+        if (r.statusCode() >= 400) {
+            assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(r.body()).contains("\"status\":" + r.statusCode()).doesNotContain("io.flowcluster").doesNotContain("java.");
+        }
+    }
+
+    /** Mostly lists of entries with a job and perhaps a key, repeated keys among them; now and then anything. */
+    @Provide
+    Arbitrary<String> batches() {
+        return Arbitraries.frequencyOf(Tuple.of(9, Arbitraries.randomValue(SubmissionFuzzTest::batch)),
+                Tuple.of(1, Arbitraries.randomValue(r -> nullable("jobs", anyJson(r, 3))))).map(SubmissionFuzzTest::json);
+    }
+
+    private static Map<String, Object> batch(Random r) {
+        List<Object> entries = new ArrayList<>();
+        int count = r.nextInt(20) == 0 ? 0 : 1 + r.nextInt(5);
+        for (int i = 0; i < count; i++) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            putMostly(r, entry, "idempotencyKey", 0.6, () -> "k" + r.nextInt(8), () -> anyJson(r, 0));
+            putMostly(r, entry, "job", 0.97, () -> job(r), () -> anyJson(r, 2));
+            if (r.nextInt(30) == 0) {
+                entry.put("extra", true);
+            }
+            entries.add(entry);
+        }
+        Map<String, Object> batch = new LinkedHashMap<>();
+        putMostly(r, batch, "jobs", 0.97, () -> entries, () -> anyJson(r, 1));
+        return batch;
+    }
+
     @Provide
     Arbitrary<Optional<String>> keys() {
         return Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(300)
