@@ -113,6 +113,9 @@ public class Scheduler {
 
     /** On the listener thread: notes what the signal says and wakes the loop. */
     private void onSignal(String payload) {
+        if (lease.current().isEmpty()) {
+            return; // a standby keeps no picture: it reads one when it takes the lease
+        }
         SchedulerSignal.freed(payload).ifPresent(f -> freed.merge(f.node(), f.slots(), Integer::sum));
         if (!SchedulerSignal.onlyWork(payload)) {
             changes.incrementAndGet();
