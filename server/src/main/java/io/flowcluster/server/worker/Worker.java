@@ -250,10 +250,9 @@ public class Worker {
         return config.worker().pollInterval();
     }
 
+    /** Whether this node runs or ran the attempt; another attempt of the step still stopping here makes the new one wait. */
     private boolean known(AttemptKey key) {
-        Execution e = running.get(key.jobId() + "/" + key.index());
-        // another attempt of the step still stopping here: the new one waits for the next look
-        return e != null || ended.containsKey(key);
+        return running.containsKey(key.jobId() + "/" + key.index()) || ended.containsKey(key);
     }
 
     private void start(Claim claim) {
@@ -276,6 +275,9 @@ public class Worker {
         MDC.put("step", claim.spec().name());
         MDC.put("attempt", claim.attempt());
         try {
+            if (execution.stopReason() != null) {
+                return; // aborted or handed back while it waited for a slot here: it never ran
+            }
             if (claim.startsJob()) {
                 metrics.jobStarted(Duration.between(claim.submittedAt(), startedAt));
             }
