@@ -9,9 +9,4 @@ import java.util.UUID;
  * whether it takes a task slot (a wait or fanout step does not).
  */
 public record Candidate(UUID jobId, int index, String owner, boolean jobActive, boolean spreadable, boolean holdsSlot) {
-
-    /** A step that takes a task slot. */
-    public Candidate(UUID jobId, int index, String owner, boolean jobActive, boolean spreadable) {
-        this(jobId, index, owner, jobActive, spreadable, true);
-    }
 }

@@ -18,7 +18,7 @@ class DispatchPlannerTest {
     private static final UUID C = new UUID(0, 3);
 
     private static Candidate step(UUID job, int index, String owner) {
-        return new Candidate(job, index, owner, false, false);
+        return new Candidate(job, index, owner, false, false, true);
     }
 
     @Test
@@ -95,7 +95,7 @@ class DispatchPlannerTest {
     }
 
     private static Candidate spreadable(UUID job, int index) {
-        return new Candidate(job, index, "n1", false, true);
+        return new Candidate(job, index, "n1", false, true, true);
     }
 
     @Test

@@ -37,45 +37,45 @@ class OwnershipTest {
     @Test
     void aJobWithAStepInFlightKeepsItsOwnerWhateverHappened() {
         UUID job = jobOwnedBy(ring, "n1");
-        assertThat(ownership(Map.of()).ownerFor(new Candidate(job, 1, "gone", true, false))).isEqualTo("gone");
+        assertThat(ownership(Map.of()).ownerFor(new Candidate(job, 1, "gone", true, false, true))).isEqualTo("gone");
     }
 
     @Test
     void aNewJobGoesToItsRingOwner() {
         UUID job = jobOwnedBy(ring, "n2");
-        assertThat(ownership(Map.of()).ownerFor(new Candidate(job, 0, null, false, false))).isEqualTo("n2");
+        assertThat(ownership(Map.of()).ownerFor(new Candidate(job, 0, null, false, false, true))).isEqualTo("n2");
     }
 
     @Test
     void atAStepBoundaryAJobLeavesAMemberThatTakesNoWork() {
         UUID job = jobOwnedBy(ring, "n3");
-        assertThat(ownership(Map.of("draining", 1)).ownerFor(new Candidate(job, 1, "draining", false, false))).isEqualTo("n3");
+        assertThat(ownership(Map.of("draining", 1)).ownerFor(new Candidate(job, 1, "draining", false, false, true))).isEqualTo("n3");
     }
 
     @Test
     void atAStepBoundaryAJobReturnsToItsRingOwnerWhenThatOneHasRoom() {
         UUID job = jobOwnedBy(ring, "n1");
-        assertThat(ownership(Map.of("n2", 1)).ownerFor(new Candidate(job, 1, "n2", false, false))).isEqualTo("n1");
+        assertThat(ownership(Map.of("n2", 1)).ownerFor(new Candidate(job, 1, "n2", false, false, true))).isEqualTo("n1");
     }
 
     @Test
     void aJobStaysAwayFromAHomeThatIsNotFillingUpAfterAJoinOrReturn() {
         UUID job = jobOwnedBy(ring, "n1");
-        assertThat(ownership(Map.of("n2", 1), Set.of()).ownerFor(new Candidate(job, 1, "n2", false, false))).isEqualTo("n2");
+        assertThat(ownership(Map.of("n2", 1), Set.of()).ownerFor(new Candidate(job, 1, "n2", false, false, true))).isEqualTo("n2");
     }
 
     @Test
     void aJobStaysWhereItIsWhenItsRingOwnerIsFull() {
         UUID job = jobOwnedBy(ring, "n1");
         Map<String, Integer> load = new HashMap<>(Map.of("n1", 10, "n2", 1));
-        assertThat(ownership(load).ownerFor(new Candidate(job, 1, "n2", false, false))).isEqualTo("n2");
+        assertThat(ownership(load).ownerFor(new Candidate(job, 1, "n2", false, false, true))).isEqualTo("n2");
     }
 
     @Test
     void aJobStaysWhereItIsWhenItsOwnerCarriesNoMoreThanItsShare() {
         UUID job = jobOwnedBy(ring, "n1");
         Map<String, Integer> load = new HashMap<>(Map.of("n1", 2, "n2", 2, "n3", 2));
-        assertThat(ownership(load).ownerFor(new Candidate(job, 1, "n2", false, false))).isEqualTo("n2");
+        assertThat(ownership(load).ownerFor(new Candidate(job, 1, "n2", false, false, true))).isEqualTo("n2");
     }
 
     @Test
@@ -112,7 +112,7 @@ class OwnershipTest {
                 Placement.BOUNDED_LOAD, 1.10);
         int moved = 0;
         for (Map.Entry<UUID, String> e : owners.entrySet()) {
-            if (!ownership.ownerFor(new Candidate(e.getKey(), 1, e.getValue(), false, false)).equals(e.getValue())) {
+            if (!ownership.ownerFor(new Candidate(e.getKey(), 1, e.getValue(), false, false, true)).equals(e.getValue())) {
                 moved++;
             }
         }
@@ -123,7 +123,7 @@ class OwnershipTest {
     void withPlainHashingAJobAlwaysReturnsToItsRingOwner() {
         UUID job = jobOwnedBy(ring, "n1");
         Map<String, Integer> load = new HashMap<>(Map.of("n1", 10, "n2", 1));
-        assertThat(new Ownership(ring, members, Set.of(), load, Placement.HASH, 1.25).ownerFor(new Candidate(job, 1, "n2", false, false)))
+        assertThat(new Ownership(ring, members, Set.of(), load, Placement.HASH, 1.25).ownerFor(new Candidate(job, 1, "n2", false, false, true)))
                 .isEqualTo("n1");
     }
 }
