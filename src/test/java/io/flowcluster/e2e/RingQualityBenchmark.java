@@ -114,7 +114,7 @@ class RingQualityBenchmark {
                 placement, LOAD_FACTOR);
         int moved = 0;
         for (UUID job : jobs) {
-            if (!ownership.ownerFor(new Candidate(job, 0, before.get(job), false, false)).equals(before.get(job))) {
+            if (!ownership.ownerFor(new Candidate(job, 0, before.get(job), false, false, true)).equals(before.get(job))) {
                 moved++;
             }
         }
