@@ -40,10 +40,6 @@ final class ClusterPicture {
         this.load = Map.copyOf(load);
     }
 
-    List<LiveMember> live() {
-        return live;
-    }
-
     Set<String> eligible() {
         return eligible;
     }
