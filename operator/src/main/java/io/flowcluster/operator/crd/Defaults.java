@@ -31,8 +31,6 @@ public final class Defaults {
     public static final String USER_KEY = "user";
     public static final String PASSWORD_KEY = "password";
 
-    /** A duration as the server reads it, longer than zero and far from overflowing: 500ms, 30s, 5m, 1h. */
-    public static final String DURATION_PATTERN = "^[1-9][0-9]{0,5}(ms|s|m|h)$";
     /** An image reference: [registry[:port]/]path[:tag][@sha256:digest], lowercase path. */
     public static final String IMAGE_PATTERN = "^([a-zA-Z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*"
             + "(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$";

@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import io.flowcluster.contract.Durations;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -63,7 +64,7 @@ public class FlowClusterSpec {
 
     @JsonPropertyDescription("On scale-down, how long to wait for the leaving nodes to drain before removing them anyway.")
     @Default(Defaults.DRAIN_TIMEOUT)
-    @Pattern(Defaults.DURATION_PATTERN)
+    @Pattern(Durations.SETTING_PATTERN)
     public String drainTimeout;
 
     public enum PullPolicy {

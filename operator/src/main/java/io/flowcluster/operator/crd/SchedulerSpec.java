@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.flowcluster.contract.Durations;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.leaseDuration) || !has(self.renewInterval) || duration(self.leaseDuration) > duration(self.renewInterval)",
@@ -14,12 +15,12 @@ public class SchedulerSpec {
 
     @JsonPropertyDescription("How long the scheduler lease lasts without renewal: the takeover time after a crash (e.g. 2s).")
     @Default(Defaults.LEASE_DURATION)
-    @Pattern(Defaults.DURATION_PATTERN)
+    @Pattern(Durations.SETTING_PATTERN)
     public String leaseDuration;
 
     @JsonPropertyDescription("How often the holder renews the lease and standbys try to take it (e.g. 500ms).")
     @Default(Defaults.RENEW_INTERVAL)
-    @Pattern(Defaults.DURATION_PATTERN)
+    @Pattern(Durations.SETTING_PATTERN)
     public String renewInterval;
 
     @JsonPropertyDescription("Steps per task slot a node may hold dispatched but not started; they start as slots free, without "

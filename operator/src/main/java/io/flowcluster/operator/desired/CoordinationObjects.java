@@ -6,9 +6,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.flowcluster.contract.DesiredRing;
 import io.flowcluster.operator.crd.Defaults;
 import io.flowcluster.operator.crd.FlowCluster;
-import io.flowcluster.operator.ring.Ring;
 import java.util.Map;
 
 /**
@@ -29,7 +29,7 @@ public final class CoordinationObjects {
         return new ConfigMapBuilder().withMetadata(Meta.of(fc, Names.schedulerState(fc), "scheduler-state")).build();
     }
 
-    public static ConfigMap ring(FlowCluster fc, Ring ring) {
+    public static ConfigMap ring(FlowCluster fc, DesiredRing ring) {
         return new ConfigMapBuilder().withMetadata(Meta.of(fc, Names.ring(fc), "ring")).withData(ring.toData()).build();
     }
 

@@ -1,12 +1,13 @@
 package io.flowcluster.operator.desired;
 
+import io.flowcluster.contract.CoordinationNames;
 import io.flowcluster.operator.crd.FlowCluster;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Names and labels of everything a FlowCluster owns; the server's coordination names match these. */
+/** Names and labels of everything a FlowCluster owns; those the server looks up come from the contract. */
 public final class Names {
 
     public static final String MANAGED_BY = "flowcluster-operator";
@@ -43,19 +44,19 @@ public final class Names {
         return fc.getMetadata().getName() + "-db";
     }
 
-    /** The Lease that elects the scheduler (the server's {@code KubernetesNames}). */
+    /** The Lease that elects the scheduler. */
     public static String schedulerLease(FlowCluster fc) {
-        return fc.getMetadata().getName() + "-scheduler";
+        return CoordinationNames.schedulerLease(fc.getMetadata().getName());
     }
 
     /** The ring ConfigMap the operator writes and the scheduler follows. */
     public static String ring(FlowCluster fc) {
-        return fc.getMetadata().getName() + "-ring";
+        return CoordinationNames.ring(fc.getMetadata().getName());
     }
 
     /** The ConfigMap the scheduler writes what it applied into. */
     public static String schedulerState(FlowCluster fc) {
-        return fc.getMetadata().getName() + "-scheduler-state";
+        return CoordinationNames.schedulerState(fc.getMetadata().getName());
     }
 
     /** Labels on everything the FlowCluster owns. */

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.flowcluster.contract.ServerSetting;
 import io.flowcluster.operator.crd.DatabaseSpec;
 import io.flowcluster.operator.crd.Defaults;
 import io.flowcluster.operator.crd.FlowCluster;
@@ -153,7 +154,7 @@ public final class ServerObjects {
         // the server listens on loopback unless told: in its pod it serves the Service, the probes
         // and kubectl port-forward (which connects to the pod's loopback)
         env.add(new EnvVarBuilder().withName("QUARKUS_HTTP_HOST").withValue("0.0.0.0").build());
-        env.add(secretRef("FLOW_API_TOKEN", tokenSecret(fc), tokenKey(fc)));
+        env.add(secretRef(ServerSetting.API_TOKEN.env(), tokenSecret(fc), tokenKey(fc)));
         Optional<DatabaseSpec.External> external = DatabaseObjects.external(fc);
         if (external.isPresent()) {
             DatabaseSpec.SecretRef ref = external.get().secretRef;

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.flowcluster.operator.desired.Hashes;
+import io.flowcluster.operator.desired.OwnedObjects;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,6 +20,15 @@ final class Applier {
 
     Applier(KubernetesClient client) {
         this.client = client;
+    }
+
+    /** Does with an owned object what its declaration says. */
+    void bring(OwnedObjects.Owned owned) {
+        switch (owned.action()) {
+            case APPLY -> apply(owned.object());
+            case CREATE -> createIfAbsent(owned.object());
+            case DELETE -> deleteIfPresent(owned.object());
+        }
     }
 
     /** Creates or updates; returns whether it wrote. */

@@ -11,20 +11,23 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.flowcluster.contract.Durations;
 import io.flowcluster.operator.crd.Defaults;
 import io.flowcluster.operator.crd.FlowCluster;
 import io.flowcluster.operator.crd.FlowClusterStatus;
 import io.flowcluster.operator.desired.CoordinationObjects;
 import io.flowcluster.operator.desired.DatabaseObjects;
 import io.flowcluster.operator.desired.Names;
+import io.flowcluster.operator.desired.OwnedObjects;
 import io.flowcluster.operator.desired.ServerObjects;
-import io.flowcluster.operator.ring.Ring;
+import io.flowcluster.contract.DesiredRing;
+import io.flowcluster.operator.ring.RingChange;
 import io.flowcluster.operator.ring.ScaleDown;
 import io.flowcluster.operator.status.Blocker;
 import io.flowcluster.operator.status.Conditions;
 import io.flowcluster.operator.status.KubernetesVersion;
 import io.flowcluster.operator.status.Observed;
-import io.flowcluster.operator.status.SchedulerState;
+import io.flowcluster.contract.SchedulerState;
 import io.flowcluster.operator.status.StatusBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -48,6 +51,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -95,82 +99,102 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
                 .build(), context);
     }
 
+    /**
+     * One reconciliation, as a list of named steps: refuse what cannot run, apply what the
+     * cluster owns, observe, decide a scale-down, publish the ring, scale the StatefulSet,
+     * report the status.
+     */
     @Override
     public UpdateControl<FlowCluster> reconcile(FlowCluster fc, Context<FlowCluster> context) {
         metrics.counter("flowcluster.reconciliations", "namespace", fc.getMetadata().getNamespace()).increment();
-        String ns = fc.getMetadata().getNamespace();
         Instant now = Instant.now();
-        Optional<KubernetesVersion> version = kubernetesVersion();
-        if (version.isPresent() && !version.get().supported()) {
-            degrade(fc, "UnsupportedKubernetesVersion", "Kubernetes " + version.get() + " is older than "
-                    + KubernetesVersion.OLDEST_SUPPORTED + ", the oldest this operator supports: nothing was created", now);
+        if (refuseUnsupportedKubernetes(fc, now)) {
             return UpdateControl.<FlowCluster>noUpdate().rescheduleAfter(RESYNC);
         }
-
         applyOwned(fc);
+        Observation seen = observe(fc, context);
+        String since = Optional.ofNullable(fc.getStatus()).map(s -> s.scaleDown).map(s -> s.since).orElse(now.toString());
+        ScaleDown scaleDown = decideScaleDown(fc, seen, since, now);
+        // the ring first: a leaving node is out of it before the StatefulSet lets its pod go
+        DesiredRing ring = publishRing(fc, seen.pods(), scaleDown);
+        scale(fc, scaleDown);
+        reportStatus(fc, new Observed(seen.statefulSet(), seen.pods(), seen.lease(), seen.state(), ring, scaleDown,
+                scaleDown.done() ? null : since, blockers(fc, seen.statefulSet(), now)), now);
+        return UpdateControl.<FlowCluster>noUpdate().rescheduleAfter(scaleDown.done() ? RESYNC : WHILE_DRAINING);
+    }
+
+    /** What one reconciliation reads before it decides. */
+    private record Observation(List<Pod> pods, Optional<StatefulSet> statefulSet, Optional<Lease> lease,
+            Optional<SchedulerState> state) {
+    }
+
+    /** On a Kubernetes older than supported: Degraded, and nothing is created. */
+    private boolean refuseUnsupportedKubernetes(FlowCluster fc, Instant now) {
+        Optional<KubernetesVersion> version = kubernetesVersion();
+        if (version.isEmpty() || version.get().supported()) {
+            return false;
+        }
+        degrade(fc, "UnsupportedKubernetesVersion", "Kubernetes " + version.get() + " is older than "
+                + KubernetesVersion.OLDEST_SUPPORTED + ", the oldest this operator supports: nothing was created", now);
+        return true;
+    }
+
+    private void applyOwned(FlowCluster fc) {
+        OwnedObjects.of(fc, FlowClusterReconciler::randomSecret).forEach(applier::bring);
+    }
+
+    private Observation observe(FlowCluster fc, Context<FlowCluster> context) {
+        String ns = fc.getMetadata().getNamespace();
         List<Pod> pods = context.getSecondaryResources(Pod.class).stream()
                 .filter(p -> Names.SERVER.equals(p.getMetadata().getLabels().get(Names.COMPONENT_LABEL)))
                 .toList();
         // read from the API server, not the informers' caches, which may lag our own last writes:
         // the ring's next epoch and the scale-down decision must build on what is really stored
-        Optional<StatefulSet> sts = Optional.ofNullable(client.apps().statefulSets().inNamespace(ns).withName(Names.server(fc)).get());
-        Optional<Lease> lease = Optional.ofNullable(client.leases().inNamespace(ns).withName(Names.schedulerLease(fc)).get());
-        Optional<SchedulerState> state = Optional.ofNullable(client.configMaps().inNamespace(ns).withName(Names.schedulerState(fc)).get())
-                .map(ConfigMap::getData).map(d -> d.get(SchedulerState.KEY)).flatMap(SchedulerState::parse);
+        return new Observation(pods,
+                Optional.ofNullable(client.apps().statefulSets().inNamespace(ns).withName(Names.server(fc)).get()),
+                Optional.ofNullable(client.leases().inNamespace(ns).withName(Names.schedulerLease(fc)).get()),
+                Optional.ofNullable(client.configMaps().inNamespace(ns).withName(Names.schedulerState(fc)).get())
+                        .map(ConfigMap::getData).map(d -> d.get(SchedulerState.KEY)).flatMap(SchedulerState::parse));
+    }
 
+    private static ScaleDown decideScaleDown(FlowCluster fc, Observation seen, String since, Instant now) {
         int wanted = orDefault(fc.getSpec().replicas, Defaults.REPLICAS);
-        int current = sts.map(s -> s.getSpec().getReplicas()).orElse(wanted);
-        String since = Optional.ofNullable(fc.getStatus()).map(s -> s.scaleDown).map(s -> s.since).orElse(now.toString());
-        ScaleDown scaleDown = ScaleDown.decide(Names.server(fc), wanted, current,
-                new HashSet<>(StatusBuilder.readyNames(pods)), drained(state),
-                parse(since, now), now, durationOf(orDefault(fc.getSpec().drainTimeout, Defaults.DRAIN_TIMEOUT)));
-        // the ring first: a leaving node is out of it before the StatefulSet lets its pod go
-        Ring ring = publishRing(fc, pods, scaleDown);
+        int current = seen.statefulSet().map(s -> s.getSpec().getReplicas()).orElse(wanted);
+        return ScaleDown.decide(Names.server(fc), wanted, current, new HashSet<>(StatusBuilder.readyNames(seen.pods())),
+                drained(seen.state()), parse(since, now), now,
+                Durations.parse(orDefault(fc.getSpec().drainTimeout, Defaults.DRAIN_TIMEOUT)));
+    }
+
+    private void scale(FlowCluster fc, ScaleDown scaleDown) {
         applier.apply(ServerObjects.statefulSet(fc, scaleDown.replicas()));
         if (scaleDown.done() && !scaleDown.leaving().isEmpty()) {
             event(fc, "Normal", "ScaledDown", "removed " + String.join(", ", scaleDown.leaving()) + " after draining");
         }
-
-        Observed observed = new Observed(sts, pods, lease, state, ring, scaleDown, scaleDown.done() ? null : since,
-                blockers(fc, sts, now));
-        FlowClusterStatus status = StatusBuilder.build(fc, observed, now.toString());
-        if (!Serialization.asJson(status).equals(Serialization.asJson(fc.getStatus()))) {
-            // built again on the stored status, not the cached one, which may not hold our last write
-            // yet: the conditions' transition times must come from what is really there
-            client.resources(FlowCluster.class).inNamespace(ns).withName(fc.getMetadata().getName()).editStatus(latest -> {
-                FlowCluster reconciled = new FlowCluster();
-                reconciled.setMetadata(fc.getMetadata());
-                reconciled.setSpec(fc.getSpec());
-                reconciled.setStatus(latest.getStatus());
-                latest.setStatus(StatusBuilder.build(reconciled, observed, now.toString()));
-                return latest;
-            });
-        }
-        return UpdateControl.<FlowCluster>noUpdate().rescheduleAfter(scaleDown.done() ? RESYNC : WHILE_DRAINING);
     }
 
-    private void applyOwned(FlowCluster fc) {
-        if (ServerObjects.generatesToken(fc)) {
-            applier.createIfAbsent(CoordinationObjects.apiToken(fc, randomSecret()));
+    /** Writes the status when it changed, built again on the stored one. */
+    private void reportStatus(FlowCluster fc, Observed observed, Instant now) {
+        FlowClusterStatus status = StatusBuilder.build(fc, observed, now.toString());
+        if (Serialization.asJson(status).equals(Serialization.asJson(fc.getStatus()))) {
+            return;
         }
-        if (DatabaseObjects.embedded(fc)) {
-            applier.createIfAbsent(DatabaseObjects.credentials(fc, randomSecret()));
-            applier.apply(DatabaseObjects.service(fc));
-            applier.apply(DatabaseObjects.statefulSet(fc));
-        } else {
-            // switched to an external database: stop the embedded one (its volume goes with it)
-            applier.deleteIfPresent(DatabaseObjects.statefulSet(fc));
-            applier.deleteIfPresent(DatabaseObjects.service(fc));
-        }
-        applier.apply(ServerObjects.serviceAccount(fc));
-        applier.apply(ServerObjects.role(fc));
-        applier.apply(ServerObjects.roleBinding(fc));
-        applier.apply(ServerObjects.config(fc));
-        applier.apply(ServerObjects.clientService(fc));
-        applier.apply(ServerObjects.headlessService(fc));
-        applier.apply(ServerObjects.disruptionBudget(fc));
-        applier.createIfAbsent(CoordinationObjects.schedulerLease(fc));
-        applier.createIfAbsent(CoordinationObjects.schedulerState(fc));
+        editStoredStatus(fc, stored -> StatusBuilder.build(stored, observed, now.toString()));
+    }
+
+    /**
+     * Writes a status built on the stored one, not the cached one, which may not hold our last
+     * write yet: the conditions' transition times must come from what is really there.
+     */
+    private void editStoredStatus(FlowCluster fc, Function<FlowCluster, FlowClusterStatus> build) {
+        client.resources(FlowCluster.class).inNamespace(fc.getMetadata().getNamespace()).withName(fc.getMetadata().getName())
+                .editStatus(latest -> {
+                    FlowCluster stored = new FlowCluster();
+                    stored.setMetadata(fc.getMetadata());
+                    stored.setSpec(fc.getSpec());
+                    stored.setStatus(latest.getStatus());
+                    latest.setStatus(build.apply(stored));
+                    return latest;
+                });
     }
 
     /**
@@ -197,15 +221,7 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
         if (news) {
             event(fc, "Warning", reason, message);
         }
-        client.resources(FlowCluster.class).inNamespace(fc.getMetadata().getNamespace()).withName(fc.getMetadata().getName())
-                .editStatus(latest -> {
-                    FlowCluster stored = new FlowCluster();
-                    stored.setMetadata(fc.getMetadata());
-                    stored.setSpec(fc.getSpec());
-                    stored.setStatus(latest.getStatus());
-                    latest.setStatus(StatusBuilder.degraded(stored, reason, message, now.toString()));
-                    return latest;
-                });
+        editStoredStatus(fc, stored -> StatusBuilder.degraded(stored, reason, message, now.toString()));
     }
 
     /** What went wrong, in the API server's words where it gave some; one line, bounded. */
@@ -253,10 +269,10 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
     }
 
     /** Writes the ring ConfigMap when the Ready members or the draining ones changed, with an Event. */
-    private Ring publishRing(FlowCluster fc, List<Pod> pods, ScaleDown scaleDown) {
+    private DesiredRing publishRing(FlowCluster fc, List<Pod> pods, ScaleDown scaleDown) {
         ConfigMap existing = client.configMaps().inNamespace(fc.getMetadata().getNamespace()).withName(Names.ring(fc)).get();
-        Optional<Ring> current = Optional.ofNullable(existing).map(ConfigMap::getData).flatMap(Ring::fromData);
-        Ring next = Ring.next(current, ScaleDown.stillWanted(Names.server(fc), new TreeSet<>(StatusBuilder.readyNames(pods)),
+        Optional<DesiredRing> current = Optional.ofNullable(existing).map(ConfigMap::getData).flatMap(DesiredRing::fromData);
+        DesiredRing next = RingChange.next(current, ScaleDown.stillWanted(Names.server(fc), new TreeSet<>(StatusBuilder.readyNames(pods)),
                 scaleDown.replicas()), scaleDown);
         if (current.isEmpty() || next.epoch() != current.get().epoch()) {
             applier.apply(CoordinationObjects.ring(fc, next));
@@ -304,15 +320,5 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
         } catch (DateTimeParseException e) {
             return fallback;
         }
-    }
-
-    static Duration durationOf(String text) {
-        long amount = Long.parseLong(text.replaceAll("[a-z]+$", ""));
-        return switch (text.replaceAll("^[0-9]+", "")) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
     }
 }

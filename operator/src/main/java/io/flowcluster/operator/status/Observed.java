@@ -3,17 +3,18 @@ package io.flowcluster.operator.status;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.flowcluster.operator.ring.Ring;
+import io.flowcluster.contract.DesiredRing;
+import io.flowcluster.contract.SchedulerState;
 import io.flowcluster.operator.ring.ScaleDown;
 import java.util.List;
 import java.util.Optional;
 
 /** What the operator saw and decided in one reconciliation: the input of the status. */
 public record Observed(Optional<StatefulSet> statefulSet, List<Pod> pods, Optional<Lease> lease,
-        Optional<SchedulerState> state, Ring ring, ScaleDown scaleDown, String scaleDownSince, List<Blocker> blockers) {
+        Optional<SchedulerState> state, DesiredRing ring, ScaleDown scaleDown, String scaleDownSince, List<Blocker> blockers) {
 
     public Observed(Optional<StatefulSet> statefulSet, List<Pod> pods, Optional<Lease> lease,
-            Optional<SchedulerState> state, Ring ring, ScaleDown scaleDown, String scaleDownSince) {
+            Optional<SchedulerState> state, DesiredRing ring, ScaleDown scaleDown, String scaleDownSince) {
         this(statefulSet, pods, lease, state, ring, scaleDown, scaleDownSince, List.of());
     }
 

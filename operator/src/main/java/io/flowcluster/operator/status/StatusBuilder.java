@@ -5,6 +5,7 @@ import static io.flowcluster.operator.crd.Defaults.orDefault;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.flowcluster.contract.SchedulerState;
 import io.flowcluster.operator.crd.Defaults;
 import io.flowcluster.operator.crd.FlowCluster;
 import io.flowcluster.operator.crd.FlowClusterStatus;
@@ -37,7 +38,7 @@ public final class StatusBuilder {
 
         status.ring = new FlowClusterStatus.RingStatus();
         status.ring.epoch = seen.ring().epoch();
-        status.ring.members = seen.ring().memberList();
+        status.ring.members = List.copyOf(seen.ring().members());
         status.ring.draining = List.copyOf(seen.ring().draining());
 
         Optional<String> leader = seen.lease().map(l -> l.getSpec()).map(s -> s.getHolderIdentity()).filter(h -> !h.isBlank());

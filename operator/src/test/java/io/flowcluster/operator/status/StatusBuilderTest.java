@@ -8,10 +8,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.flowcluster.contract.SchedulerState;
 import io.flowcluster.operator.crd.FlowCluster;
 import io.flowcluster.operator.crd.FlowClusterSpec;
 import io.flowcluster.operator.crd.FlowClusterStatus;
-import io.flowcluster.operator.ring.Ring;
+import io.flowcluster.contract.DesiredRing;
 import io.flowcluster.operator.ring.ScaleDown;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** Conditions as a user reads them at each stage of a cluster's life. */
 class StatusBuilderTest {
 
-    private static final Ring RING = new Ring(3, new TreeSet<>(Set.of("fc-0", "fc-1")), new TreeSet<>());
+    private static final DesiredRing RING = new DesiredRing(3, new TreeSet<>(Set.of("fc-0", "fc-1")), new TreeSet<>());
     private static final ScaleDown STEADY = new ScaleDown(2, new TreeSet<>(), true);
 
     @Test

@@ -1,7 +1,8 @@
 package io.flowcluster.server.cluster;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.flowcluster.contract.CoordinationNames;
+import io.flowcluster.contract.ServerSetting;
 import io.flowcluster.server.config.FlowConfig;
 import io.flowcluster.server.node.LocalNode;
 import io.flowcluster.server.store.ClusterStore;
@@ -18,17 +19,15 @@ import java.util.Optional;
  */
 public class CoordinationProducer {
 
-    static final String JDBC = "jdbc";
-    static final String KUBERNETES = "kubernetes";
     private static final Duration PUBLISH_INTERVAL = Duration.ofSeconds(1);
 
     @Produces
     @Singleton
     SchedulerLease schedulerLease(FlowConfig config, ClusterStore store, LocalNode node, Instance<KubernetesClient> client) {
         return switch (mode(config)) {
-            case JDBC -> new JdbcSchedulerLease(store, node, config);
+            case ServerSetting.JDBC -> new JdbcSchedulerLease(store, node, config);
             default -> new KubernetesSchedulerLease(client.get(), namespace(config, client),
-                    KubernetesNames.schedulerLease(config.cluster().name()), node.id(),
+                    CoordinationNames.schedulerLease(config.cluster().name()), node.id(),
                     config.scheduler().leaseDuration(), store);
         };
     }
@@ -38,9 +37,9 @@ public class CoordinationProducer {
     @Singleton
     RingSource ringSource(FlowConfig config, Instance<KubernetesClient> client) {
         return switch (mode(config)) {
-            case JDBC -> Optional::empty;
+            case ServerSetting.JDBC -> Optional::empty;
             default -> new KubernetesRingSource(client.get(), namespace(config, client),
-                    KubernetesNames.ringConfigMap(config.cluster().name()));
+                    CoordinationNames.ring(config.cluster().name()));
         };
     }
 
@@ -53,18 +52,18 @@ public class CoordinationProducer {
     /** With jdbc coordination the database row is the whole publication. */
     @Produces
     @Singleton
-    StatePublisher statePublisher(FlowConfig config, Instance<KubernetesClient> client, ObjectMapper json) {
+    StatePublisher statePublisher(FlowConfig config, Instance<KubernetesClient> client) {
         return switch (mode(config)) {
-            case JDBC -> state -> {
+            case ServerSetting.JDBC -> state -> {
             };
             default -> new KubernetesStatePublisher(client.get(), namespace(config, client),
-                    KubernetesNames.stateConfigMap(config.cluster().name()), config.cluster().name(), json, PUBLISH_INTERVAL);
+                    CoordinationNames.schedulerState(config.cluster().name()), config.cluster().name(), PUBLISH_INTERVAL);
         };
     }
 
     private static String mode(FlowConfig config) {
         String mode = config.coordination();
-        if (!mode.equals(JDBC) && !mode.equals(KUBERNETES)) {
+        if (!mode.equals(ServerSetting.JDBC) && !mode.equals(ServerSetting.KUBERNETES)) {
             throw new IllegalStateException("flow.coordination must be jdbc or kubernetes, was '" + mode + "'");
         }
         return mode;

@@ -3,13 +3,10 @@ package io.flowcluster.server.cluster;
 import io.flowcluster.server.config.FlowConfig;
 import io.flowcluster.server.metrics.FlowMetrics;
 import io.flowcluster.server.node.LocalNode;
+import io.flowcluster.server.node.Ticker;
 import io.flowcluster.server.notify.WakeupLoop;
 import io.flowcluster.server.store.ClusterStore;
 import io.flowcluster.server.worker.Worker;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import org.jboss.logging.Logger;
@@ -30,11 +27,9 @@ public class Heartbeat {
     private final Worker worker;
     private final FlowMetrics metrics;
     private final Duration nodeTimeout;
-    private final Duration fenceAfter;
     private final WakeupLoop loop;
     private final WakeupLoop watchdog;
-    /** When the last heartbeat that got through was sent: the database stamped it no earlier. */
-    private volatile long lastContactNanos = System.nanoTime();
+    private final Contact contact;
     /** Set when this node stopped its steps itself; cleared once they are handed back. */
     private volatile boolean fenced;
 
@@ -45,7 +40,7 @@ public class Heartbeat {
         this.worker = worker;
         Duration interval = config.cluster().heartbeatInterval();
         this.nodeTimeout = config.cluster().nodeTimeout();
-        this.fenceAfter = fenceAfter(nodeTimeout, interval);
+        this.contact = new Contact(Ticker.SYSTEM, fenceAfter(nodeTimeout, interval));
         this.loop = new WakeupLoop("flow-heartbeat", () -> {
             beat();
             return interval;
@@ -67,31 +62,30 @@ public class Heartbeat {
         return early.compareTo(half) < 0 ? half : early;
     }
 
-    void start(@Observes @Priority(25) StartupEvent event) {
-        lastContactNanos = System.nanoTime();
+    public void start() {
+        contact.reached(contact.now());
         loop.start();
         watchdog.start();
     }
 
-    /** Last at shutdown: the node stays a live member while it drains. */
-    void stop(@Observes @Priority(30) ShutdownEvent event) {
+    public void stop() {
         watchdog.stop();
         loop.stop();
     }
 
     private void fenceIfOutOfContact() {
-        if (!fenced && System.nanoTime() - lastContactNanos > fenceAfter.toNanos()) {
+        if (!fenced && contact.lost()) {
             fenced = true;
-            LOG.warnf("Lost contact with the database for over %s; stopping this node's steps now", fenceAfter);
+            LOG.warnf("Lost contact with the database for over %s; stopping this node's steps now", contact.fenceAfter());
             worker.handBackAll("lost contact with the database", Duration.ZERO);
         }
     }
 
     private void beat() {
-        long sent = System.nanoTime();
+        long sent = contact.now();
         boolean alive = store.heartbeat(node.id(), node.incarnation(), metrics.jobsFinished());
         if (alive && !fenced) {
-            lastContactNanos = sent;
+            contact.reached(sent);
             return;
         }
         if (!alive) {
@@ -103,7 +97,7 @@ public class Heartbeat {
         // the stopped steps' attempts are still open in the database: mark them lost so they run again
         worker.awaitIdle();
         worker.register();
-        lastContactNanos = System.nanoTime();
+        contact.reached(contact.now());
         fenced = false;
     }
 }

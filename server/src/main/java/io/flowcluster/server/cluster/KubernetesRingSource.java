@@ -4,8 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.flowcluster.server.ring.DesiredRing;
-import io.flowcluster.server.ring.RingConfigMapFormat;
+import io.flowcluster.contract.DesiredRing;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,7 +36,7 @@ public class KubernetesRingSource implements RingSource, AutoCloseable {
 
     @Override
     public Optional<DesiredRing> desired() {
-        return informer.getStore().list().stream().findFirst().flatMap(cm -> RingConfigMapFormat.parse(cm.getData()));
+        return informer.getStore().list().stream().findFirst().flatMap(cm -> DesiredRing.fromData(cm.getData()));
     }
 
     @Override

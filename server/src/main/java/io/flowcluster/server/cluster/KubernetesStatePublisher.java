@@ -1,57 +1,53 @@
 package io.flowcluster.server.cluster;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.flowcluster.contract.SchedulerState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Writes what the scheduler applied into a ConfigMap (key {@code state.json}) for the
+ * Writes what the scheduler applied into a ConfigMap (key {@link SchedulerState#KEY}) for the
  * operator, when it changed and at most once per interval; a failed write is retried at a
  * later pass and never stops the scheduler.
  */
 public class KubernetesStatePublisher implements StatePublisher {
 
-    public static final String KEY = "state.json";
     private static final Logger LOG = Logger.getLogger(KubernetesStatePublisher.class);
 
     private final KubernetesClient client;
     private final String namespace;
     private final String name;
     private final String cluster;
-    private final ObjectMapper json;
     private final Duration minInterval;
-    private PublishedState written;
+    private SchedulerState written;
     private long writtenAtNanos;
     private boolean warned;
 
     public KubernetesStatePublisher(KubernetesClient client, String namespace, String name, String cluster,
-            ObjectMapper json, Duration minInterval) {
+            Duration minInterval) {
         this.client = client;
         this.namespace = namespace;
         this.name = name;
         this.cluster = cluster;
-        this.json = json;
         this.minInterval = minInterval;
     }
 
     @Override
-    public synchronized void publish(PublishedState state) {
+    public synchronized void publish(SchedulerState state) {
         if (state.equals(written) || (written != null && System.nanoTime() - writtenAtNanos < minInterval.toNanos())) {
             return;
         }
         try {
-            write(json.writeValueAsString(state));
+            write(state.toJson());
             written = state;
             writtenAtNanos = System.nanoTime();
             warned = false;
-        } catch (KubernetesClientException | JsonProcessingException e) {
+        } catch (KubernetesClientException e) {
             if (!warned) {
                 LOG.warnf("Could not publish the scheduler state to ConfigMap %s/%s: %s (retrying)", namespace, name, e.getMessage());
                 warned = true;
@@ -67,11 +63,11 @@ public class KubernetesStatePublisher implements StatePublisher {
                     .withLabels(Map.of("app.kubernetes.io/name", "flowcluster", "app.kubernetes.io/instance", cluster,
                             "app.kubernetes.io/component", "scheduler-state"))
                     .endMetadata()
-                    .withData(Map.of(KEY, stateJson))
+                    .withData(Map.of(SchedulerState.KEY, stateJson))
                     .build()).create();
             return;
         }
-        existing.setData(Map.of(KEY, stateJson));
+        existing.setData(Map.of(SchedulerState.KEY, stateJson));
         existing.getMetadata().setAnnotations(Map.of("flowcluster.io/published-at", Instant.now().toString()));
         client.configMaps().inNamespace(namespace).resource(existing).update();
     }

@@ -1,6 +1,7 @@
 package io.flowcluster.server.cluster;
 
 import io.flowcluster.server.config.FlowConfig;
+import io.flowcluster.server.node.Ticker;
 import io.flowcluster.server.notify.WakeupLoop;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -20,14 +21,19 @@ public final class LeaseKeeper {
     private final Duration leaseDuration;
     private final LongConsumer onAcquired;
     private final WakeupLoop loop;
+    private final Ticker ticker;
     private volatile long epoch = -1;
     private volatile long renewedAtNanos;
 
     public LeaseKeeper(SchedulerLease lease, FlowConfig config, LongConsumer onAcquired) {
+        this(lease, config.scheduler().leaseDuration(), config.scheduler().renewInterval(), onAcquired, Ticker.SYSTEM);
+    }
+
+    LeaseKeeper(SchedulerLease lease, Duration leaseDuration, Duration renew, LongConsumer onAcquired, Ticker ticker) {
         this.lease = lease;
-        this.leaseDuration = config.scheduler().leaseDuration();
+        this.leaseDuration = leaseDuration;
         this.onAcquired = onAcquired;
-        Duration renew = config.scheduler().renewInterval();
+        this.ticker = ticker;
         this.loop = new WakeupLoop("flow-lease", () -> {
             renew();
             return renew;
@@ -54,7 +60,7 @@ public final class LeaseKeeper {
     /** The fencing epoch while this node holds the lease. */
     public OptionalLong current() {
         long e = epoch;
-        boolean fresh = System.nanoTime() - renewedAtNanos < leaseDuration.toNanos();
+        boolean fresh = ticker.nanos() - renewedAtNanos < leaseDuration.toNanos();
         return e >= 0 && fresh ? OptionalLong.of(e) : OptionalLong.empty();
     }
 
@@ -66,8 +72,10 @@ public final class LeaseKeeper {
         epoch = -1;
     }
 
-    private void renew() {
-        long started = System.nanoTime();
+    /** One try to hold the lease; the loop calls it every renew interval. */
+    void renew() {
+        // a renewal counts from before it was asked for: the lease may have been granted that early
+        long started = ticker.nanos();
         OptionalLong held;
         try {
             held = lease.holdOrTake();

@@ -1,6 +1,6 @@
 package io.flowcluster.server.cluster;
 
-import io.flowcluster.server.ring.DesiredRing;
+import io.flowcluster.contract.DesiredRing;
 import java.util.Optional;
 
 /**

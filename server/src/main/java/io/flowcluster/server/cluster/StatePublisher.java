@@ -1,5 +1,7 @@
 package io.flowcluster.server.cluster;
 
+import io.flowcluster.contract.SchedulerState;
+
 /**
  * Where the scheduler's applied state goes beyond the database. With {@code kubernetes}
  * coordination: a ConfigMap the operator reads. Called after every scheduler pass; an
@@ -7,5 +9,5 @@ package io.flowcluster.server.cluster;
  */
 public interface StatePublisher {
 
-    void publish(PublishedState state);
+    void publish(SchedulerState state);
 }

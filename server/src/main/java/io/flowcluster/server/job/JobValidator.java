@@ -1,5 +1,6 @@
 package io.flowcluster.server.job;
 
+import io.flowcluster.contract.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,6 +2,7 @@ package io.flowcluster.server.job;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.flowcluster.contract.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.flowcluster.server.local;
 
+import io.flowcluster.contract.ServerSetting;
 import io.flowcluster.server.embedded.EmbeddedDatabase;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -101,13 +102,13 @@ public final class LocalCluster {
         env.put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
         env.put("QUARKUS_DATASOURCE_USERNAME", database.user());
         env.put("QUARKUS_DATASOURCE_PASSWORD", database.password());
-        env.put("FLOW_API_TOKEN", token);
-        env.put("FLOW_NODE_ID", node.id);
-        env.put("FLOW_COORDINATION", "jdbc");
+        env.put(ServerSetting.API_TOKEN.env(), token);
+        env.put(ServerSetting.NODE_ID.env(), node.id);
+        env.put(ServerSetting.COORDINATION.env(), ServerSetting.JDBC);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(node.port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        env.put("FLOW_WORKER_HIDDEN_PATHS", secrets(dataDir));
-        env.put("FLOW_WORKER_WORK_DIR", dataDir.resolve("work").toString());
+        env.put(ServerSetting.WORKER_HIDDEN_PATHS.env(), secrets(dataDir));
+        env.put(ServerSetting.WORKER_WORK_DIR.env(), dataDir.resolve("work").toString());
         try {
             Process process = builder.start();
             node.process = process;

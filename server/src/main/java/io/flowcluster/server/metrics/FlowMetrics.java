@@ -1,8 +1,8 @@
 package io.flowcluster.server.metrics;
 
-import io.flowcluster.server.cluster.PublishedState;
+import io.flowcluster.contract.SchedulerState;
+import io.flowcluster.server.job.AttemptResult;
 import io.flowcluster.server.job.JobState;
-import io.flowcluster.server.store.AttemptResult;
 import io.flowcluster.server.store.ClusterStore;
 import io.flowcluster.server.store.DispatchStore;
 import io.micrometer.core.instrument.Counter;
@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-import java.util.function.ToIntFunction;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /** The server's Prometheus metrics (under {@code /q/metrics}). */
 @Singleton
@@ -91,16 +91,16 @@ public class FlowMetrics {
      * What the scheduler applied, exported by the scheduler's node only (other nodes export
      * nothing here, so a sum over the cluster counts each job once). Empty clears it.
      */
-    public void schedulerState(Optional<PublishedState> state) {
-        List<PublishedState.MemberLoad> members = state.map(PublishedState::members).orElse(List.of());
-        perMember(ownedJobs, members, PublishedState.MemberLoad::ownedJobs);
-        perMember(runningSteps, members, PublishedState.MemberLoad::runningSteps);
+    public void schedulerState(Optional<SchedulerState> state) {
+        List<SchedulerState.Member> members = state.map(SchedulerState::members).orElse(List.of());
+        perMember(ownedJobs, members, SchedulerState.Member::ownedJobs);
+        perMember(runningSteps, members, SchedulerState.Member::runningSteps);
         perMember(draining, members, m -> m.draining() ? 1 : 0);
     }
 
     /** Replaces a gauge's rows: members gone since the last state disappear from it. */
-    private static void perMember(MultiGauge gauge, List<PublishedState.MemberLoad> members,
-            ToIntFunction<PublishedState.MemberLoad> value) {
+    private static void perMember(MultiGauge gauge, List<SchedulerState.Member> members,
+            ToIntFunction<SchedulerState.Member> value) {
         gauge.register(members.stream()
                 .map(m -> MultiGauge.Row.of(Tags.of("member", m.id()), value.applyAsInt(m))).toList(), true);
     }

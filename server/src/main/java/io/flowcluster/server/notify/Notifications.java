@@ -1,10 +1,6 @@
 package io.flowcluster.server.notify;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -58,13 +54,13 @@ public class Notifications {
         subscribers.get(channel).add(subscriber);
     }
 
-    void start(@Observes @Priority(10) StartupEvent event) {
+    public void start() {
         running = true;
         thread = Threads.daemon("flow-notifications", this::listen);
         thread.start();
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    public void stop() {
         running = false;
         if (thread != null) {
             thread.interrupt();

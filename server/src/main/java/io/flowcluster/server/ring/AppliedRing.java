@@ -1,6 +1,10 @@
 package io.flowcluster.server.ring;
 
+import io.flowcluster.contract.DesiredRing;
+import io.flowcluster.contract.SchedulerState;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -37,6 +41,19 @@ public record AppliedRing(SortedSet<String> members, SortedSet<String> draining)
         SortedSet<String> eligible = new TreeSet<>(members);
         eligible.removeAll(draining);
         return eligible;
+    }
+
+    /**
+     * Each member with its owned unfinished jobs and its dispatched or running steps, as the
+     * scheduler publishes them: a draining member with neither is drained.
+     */
+    public List<SchedulerState.Member> loads(Map<String, Integer> ownedJobs, Map<String, Integer> runningSteps) {
+        return members.stream().map(id -> {
+            int owned = ownedJobs.getOrDefault(id, 0);
+            int running = runningSteps.getOrDefault(id, 0);
+            boolean drains = draining.contains(id);
+            return new SchedulerState.Member(id, drains, drains && owned == 0 && running == 0, owned, running);
+        }).toList();
     }
 
     /** A live member as the database knows it. */

@@ -2,6 +2,7 @@ package io.flowcluster.server.scheduler;
 
 import io.flowcluster.server.ring.AppliedRing.LiveMember;
 import io.flowcluster.server.store.ActiveSteps;
+import io.flowcluster.server.store.Dispatch;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

@@ -1,6 +1,8 @@
 package io.flowcluster.server.scheduler;
 
 import io.flowcluster.server.ring.AppliedRing.LiveMember;
+import io.flowcluster.server.store.Candidate;
+import io.flowcluster.server.store.Dispatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

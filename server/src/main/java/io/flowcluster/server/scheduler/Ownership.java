@@ -2,6 +2,7 @@ package io.flowcluster.server.scheduler;
 
 import io.flowcluster.server.ring.HashRing;
 import io.flowcluster.server.ring.Placement;
+import io.flowcluster.server.store.Candidate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package io.flowcluster.server.scheduler;
 
 import io.flowcluster.server.cluster.LeaseKeeper;
-import io.flowcluster.server.cluster.PublishedState;
+import io.flowcluster.contract.SchedulerState;
 import io.flowcluster.server.cluster.RingSource;
 import io.flowcluster.server.cluster.SchedulerLease;
 import io.flowcluster.server.cluster.StatePublisher;
@@ -14,17 +14,14 @@ import io.flowcluster.server.notify.SchedulerSignal;
 import io.flowcluster.server.notify.WakeupLoop;
 import io.flowcluster.server.ring.AppliedRing;
 import io.flowcluster.server.ring.AppliedRing.LiveMember;
-import io.flowcluster.server.ring.DesiredRing;
+import io.flowcluster.contract.DesiredRing;
 import io.flowcluster.server.ring.HashRing;
 import io.flowcluster.server.ring.Placement;
 import io.flowcluster.server.store.ActiveSteps;
 import io.flowcluster.server.store.ClusterStore;
 import io.flowcluster.server.store.DeposedException;
+import io.flowcluster.server.store.Dispatch;
 import io.flowcluster.server.store.DispatchStore;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,7 +91,7 @@ public class Scheduler {
         this.lease = new LeaseKeeper(schedulerLease, config, epoch -> loop.signal());
     }
 
-    void start(@Observes @Priority(30) StartupEvent event) {
+    public void start() {
         notifications.subscribe(Channel.SCHEDULER, this::onSignal);
         ringSource.onChange(() -> {
             changes.incrementAndGet();
@@ -105,8 +102,7 @@ public class Scheduler {
         loop.start();
     }
 
-    /** First at shutdown: a standby takes the lease at once while this node drains. */
-    void stop(@Observes @Priority(10) ShutdownEvent event) {
+    public void stop() {
         loop.stop();
         lease.stop();
     }
@@ -215,8 +211,8 @@ public class Scheduler {
             lastApplied = applied;
             lastAppliedEpoch = epoch;
         }
-        PublishedState state = PublishedState.of(node.id(), epoch, ringEpoch, desired.map(DesiredRing::epoch).orElse(null),
-                applied, load, active);
+        SchedulerState state = new SchedulerState(node.id(), epoch, ringEpoch, desired.map(DesiredRing::epoch).orElse(null),
+                applied.loads(load, active));
         metrics.schedulerState(Optional.of(state));
         publisher.publish(state);
     }

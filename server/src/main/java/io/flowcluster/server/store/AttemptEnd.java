@@ -1,5 +1,6 @@
 package io.flowcluster.server.store;
 
+import io.flowcluster.server.job.AttemptResult;
 import java.time.Instant;
 import java.util.UUID;
 

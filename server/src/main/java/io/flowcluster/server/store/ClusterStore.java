@@ -28,6 +28,18 @@ public class ClusterStore {
         this.jdbi = jdbi;
     }
 
+    /** Registers this node (or its new incarnation) with its capacity. */
+    public void register(String node, UUID incarnation, int taskPoolSize) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        insert into node (id, incarnation, task_pool_size, started_at, heartbeat_at)
+                        values (:id, :inc, :size, now(), now())
+                        on conflict (id) do update set incarnation = excluded.incarnation,
+                            task_pool_size = excluded.task_pool_size, started_at = now(), heartbeat_at = now(),
+                            declared_dead = false, draining = false""")
+                .bind("id", node).bind("inc", incarnation).bind("size", taskPoolSize)
+                .execute());
+    }
+
     /**
      * Proves this incarnation alive, with the count of jobs that ended on it. False when the scheduler declared it dead meanwhile (its
      * work was handed over) or another process registered the same node id.
@@ -69,7 +81,7 @@ public class ClusterStore {
         return jdbi.withHandle(h -> h.createQuery(
                         "select holder, epoch, acquired_at, expires_at > now() as valid from scheduler_lease where id = 1")
                 .map((rs, ctx) -> new LeaseHolder(rs.getBoolean("valid") ? rs.getString("holder") : null,
-                        rs.getLong("epoch"), JobStore.instant(rs, "acquired_at")))
+                        rs.getLong("epoch"), Columns.instant(rs, "acquired_at")))
                 .one());
     }
 
@@ -218,7 +230,7 @@ public class ClusterStore {
                 .map((rs, ctx) -> new RingState(rs.getLong("epoch"),
                         List.of((String[]) rs.getArray("members").getArray()),
                         List.of((String[]) rs.getArray("draining").getArray()),
-                        rs.getString("scheduler"), rs.getLong("scheduler_epoch"), JobStore.instant(rs, "updated_at")))
+                        rs.getString("scheduler"), rs.getLong("scheduler_epoch"), Columns.instant(rs, "updated_at")))
                 .one());
     }
 
@@ -235,7 +247,7 @@ public class ClusterStore {
                 .bind("secs", seconds(nodeTimeout))
                 .map((rs, ctx) -> new NodeState(rs.getString("id"), rs.getBoolean("live"), rs.getBoolean("draining"),
                         rs.getInt("task_pool_size"), rs.getInt("owned_jobs"), rs.getInt("active_steps"),
-                        JobStore.instant(rs, "started_at"), JobStore.instant(rs, "heartbeat_at"), rs.getLong("jobs_finished")))
+                        Columns.instant(rs, "started_at"), Columns.instant(rs, "heartbeat_at"), rs.getLong("jobs_finished")))
                 .list());
     }
 

@@ -3,8 +3,6 @@ package io.flowcluster.server.store;
 import io.flowcluster.server.job.StepKind;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
-import io.flowcluster.server.scheduler.Candidate;
-import io.flowcluster.server.scheduler.Dispatch;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.HashMap;
@@ -12,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -79,7 +76,7 @@ public class DispatchStore {
     public Optional<Instant> nextBackoffEnd() {
         return jdbi.withHandle(h -> Optional.ofNullable(h.createQuery(
                         "select min(not_before) as due from step where state = 'READY' and not_before > now()")
-                .map((rs, ctx) -> JobStore.instant(rs, "due"))
+                .map((rs, ctx) -> Columns.instant(rs, "due"))
                 .one()));
     }
 

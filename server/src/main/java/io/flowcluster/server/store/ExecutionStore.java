@@ -2,15 +2,13 @@ package io.flowcluster.server.store;
 
 import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.JobGraph;
-import io.flowcluster.server.job.JobState;
-import io.flowcluster.server.job.RetryPolicy;
 import io.flowcluster.server.job.StepState;
+import io.flowcluster.server.job.StepStateMachine;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
 import io.flowcluster.server.notify.SchedulerSignal;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -38,18 +36,6 @@ public class ExecutionStore {
     ExecutionStore(Jdbi jdbi, JsonColumns json) {
         this.jdbi = jdbi;
         this.json = json;
-    }
-
-    /** Registers this node (or its new incarnation) with its capacity. */
-    public void register(String node, UUID incarnation, int taskPoolSize) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        insert into node (id, incarnation, task_pool_size, started_at, heartbeat_at)
-                        values (:id, :inc, :size, now(), now())
-                        on conflict (id) do update set incarnation = excluded.incarnation,
-                            task_pool_size = excluded.task_pool_size, started_at = now(), heartbeat_at = now(),
-                            declared_dead = false, draining = false""")
-                .bind("id", node).bind("inc", incarnation).bind("size", taskPoolSize)
-                .execute());
     }
 
     /**
@@ -139,7 +125,7 @@ public class ExecutionStore {
                 json.stringMap(rs.getString("parameters")),
                 rs.getInt("job_priority"),
                 rs.getLong("job_seq"),
-                JobStore.instant(rs, "submitted_at"),
+                Columns.instant(rs, "submitted_at"),
                 DistributionMode.valueOf(rs.getString("distribution")),
                 startsJob);
     }
@@ -173,16 +159,20 @@ public class ExecutionStore {
                     .bind("exits", ends.stream().map(e -> e.result().exitCode()).toArray(Integer[]::new))
                     .bind("messages", ends.stream().map(e -> e.result().message()).toArray(String[]::new))
                     .execute();
-            Map<UUID, JobSteps> jobs = JobSteps.loadAll(h, jobIds);
-            List<Completion> completions = ends.stream().map(e -> complete(jobs.get(e.jobId()), e)).toList();
+            Map<UUID, JobSteps> jobs = JobSteps.loadAll(h, jobIds, json);
+            List<Completion> completions = ends.stream().map(e -> {
+                StepStateMachine steps = jobs.get(e.jobId()).machine;
+                return steps.attemptEnded(e.index(), e.attempt(), e.result())
+                        ? new Completion(false, steps.outcome()) : Completion.fencedOff();
+            }).toList();
             JobSteps.writeChanges(h, jobs.values());
-            List<JobSteps> finished = jobs.values().stream().filter(j -> j.finished.isPresent()).toList();
+            List<JobSteps> finished = jobs.values().stream().filter(j -> j.machine.outcome().isPresent()).toList();
             if (!finished.isEmpty()) {
                 h.createUpdate("""
                         update job j set state = f.state, finished_at = now()
                         from unnest(cast(:ids as uuid[]), cast(:states as text[])) as f(id, state) where j.id = f.id""")
                         .bind("ids", finished.stream().map(j -> j.jobId).toArray(UUID[]::new))
-                        .bind("states", finished.stream().map(j -> j.finished.get().name()).toArray(String[]::new))
+                        .bind("states", finished.stream().map(j -> j.machine.outcome().orElseThrow().name()).toArray(String[]::new))
                         .execute();
             }
             // the scheduler counts the freed slots without reading what the nodes hold
@@ -191,35 +181,6 @@ public class ExecutionStore {
                     .forEach((node, slots) -> Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.ended(node, slots)));
             return completions;
         });
-    }
-
-    /** Applies one attempt's end to its job's steps in memory; {@link JobSteps#writeChanges} stores them. */
-    private Completion complete(JobSteps steps, AttemptEnd end) {
-        int index = end.index();
-        AttemptResult result = end.result();
-        if (steps.states[index] != StepState.RUNNING || steps.attempts[index] != end.attempt()) {
-            return Completion.fencedOff();
-        }
-        if (result.succeeded()) {
-            steps.set(index, StepState.SUCCEEDED, result.exitCode(), result.message());
-            for (int ready : steps.graph.readyAfterSuccess(index, steps.states)) {
-                steps.set(ready, StepState.READY, null, null);
-            }
-        } else {
-            int failures = steps.failures[index] + 1;
-            RetryPolicy policy = json.stepSpec(steps.specs[index]).retryPolicy();
-            if (policy.allowsRetryAfter(failures)) {
-                steps.retry(index, failures, policy.delayAfter(failures), result);
-            } else {
-                steps.fail(index, failures, result);
-                String why = "skipped: step '" + steps.names[index] + "' failed";
-                for (int skipped : steps.graph.skippedAfterFailure(index, steps.states)) {
-                    steps.set(skipped, StepState.SKIPPED, null, why);
-                }
-            }
-        }
-        steps.finished = JobGraph.outcome(steps.states);
-        return new Completion(false, steps.finished);
     }
 
     /**
@@ -324,27 +285,19 @@ public class ExecutionStore {
                 .bind("ids", jobIds.toArray(UUID[]::new)).mapTo(UUID.class).list());
     }
 
-    /** The steps of one job, loaded under its lock, with the changes completions make to them. */
+    /** The steps of one job, loaded under its lock, in the state machine that completions drive. */
     private static final class JobSteps {
         final UUID jobId;
-        final String[] names;
-        final String[] specs;
-        final StepState[] states;
-        final int[] attempts;
-        final int[] failures;
-        final JobGraph graph;
-        /** Changed steps by index, each with its new row values. */
-        final Map<Integer, StepChange> changes = new TreeMap<>();
-        Optional<JobState> finished = Optional.empty();
+        final StepStateMachine machine;
 
-        private JobSteps(UUID jobId, List<Map<String, Object>> rows) {
+        private JobSteps(UUID jobId, List<Map<String, Object>> rows, JsonColumns json) {
             int n = rows.size();
             this.jobId = jobId;
-            names = new String[n];
-            specs = new String[n];
-            states = new StepState[n];
-            attempts = new int[n];
-            failures = new int[n];
+            String[] names = new String[n];
+            String[] specs = new String[n];
+            StepState[] states = new StepState[n];
+            int[] attempts = new int[n];
+            int[] failures = new int[n];
             int[][] deps = new int[n][];
             for (Map<String, Object> row : rows) {
                 int i = (Integer) row.get("idx");
@@ -355,11 +308,12 @@ public class ExecutionStore {
                 failures[i] = (Integer) row.get("failures");
                 deps[i] = toInts(row.get("depends_on"));
             }
-            graph = new JobGraph(deps);
+            machine = new StepStateMachine(names, i -> json.stepSpec(specs[i]).retryPolicy(), states, attempts, failures,
+                    new JobGraph(deps));
         }
 
         /** The steps of these jobs, each job's in index order. */
-        static Map<UUID, JobSteps> loadAll(Handle h, Set<UUID> jobIds) {
+        static Map<UUID, JobSteps> loadAll(Handle h, Set<UUID> jobIds, JsonColumns json) {
             Map<UUID, List<Map<String, Object>>> rows = h.createQuery("""
                             select job_id, idx, name, spec::text as spec, state, attempt, failures, depends_on
                             from step where job_id = any(:jobs) order by job_id, idx""")
@@ -367,34 +321,17 @@ public class ExecutionStore {
                     .mapToMap().stream()
                     .collect(Collectors.groupingBy(row -> (UUID) row.get("job_id"), LinkedHashMap::new, Collectors.toList()));
             Map<UUID, JobSteps> jobs = new LinkedHashMap<>();
-            rows.forEach((id, list) -> jobs.put(id, new JobSteps(id, list)));
+            rows.forEach((id, list) -> jobs.put(id, new JobSteps(id, list, json)));
             return jobs;
-        }
-
-        void set(int index, StepState state, Integer exitCode, String message) {
-            states[index] = state;
-            changes.put(index, new StepChange(state, exitCode, message, failures[index], null));
-        }
-
-        void retry(int index, int failureCount, Duration delay, AttemptResult result) {
-            states[index] = StepState.READY;
-            failures[index] = failureCount;
-            String message = "attempt " + attempts[index] + " " + describe(result) + "; retrying in " + delay.toMillis() + "ms";
-            changes.put(index, new StepChange(StepState.READY, result.exitCode(), message, failureCount, delay));
-        }
-
-        void fail(int index, int failureCount, AttemptResult result) {
-            failures[index] = failureCount;
-            set(index, StepState.FAILED, result.exitCode(), describe(result));
         }
 
         /** Writes the changed steps of many jobs in one statement. */
         static void writeChanges(Handle h, Collection<JobSteps> jobs) {
             List<UUID> ids = new ArrayList<>();
             List<Integer> indexes = new ArrayList<>();
-            List<StepChange> changes = new ArrayList<>();
+            List<StepStateMachine.Change> changes = new ArrayList<>();
             for (JobSteps job : jobs) {
-                job.changes.forEach((index, change) -> {
+                job.machine.changes().forEach((index, change) -> {
                     ids.add(job.jobId);
                     indexes.add(index);
                     changes.add(change);
@@ -416,18 +353,13 @@ public class ExecutionStore {
                     .bind("jobs", ids.toArray(UUID[]::new))
                     .bind("idx", indexes.toArray(Integer[]::new))
                     .bind("states", changes.stream().map(c -> c.state().name()).toArray(String[]::new))
-                    .bind("exits", changes.stream().map(StepChange::exitCode).toArray(Integer[]::new))
-                    .bind("messages", changes.stream().map(StepChange::message).toArray(String[]::new))
-                    .bind("failures", changes.stream().map(StepChange::failures).toArray(Integer[]::new))
+                    .bind("exits", changes.stream().map(StepStateMachine.Change::exitCode).toArray(Integer[]::new))
+                    .bind("messages", changes.stream().map(StepStateMachine.Change::message).toArray(String[]::new))
+                    .bind("failures", changes.stream().map(StepStateMachine.Change::failures).toArray(Integer[]::new))
                     .bind("backoffs", changes.stream()
                             .map(c -> c.backoff() == null ? null : c.backoff().toMillis() / 1000.0).toArray(Double[]::new))
                     .bind("terminal", changes.stream().map(c -> c.state().isTerminal()).toArray(Boolean[]::new))
                     .execute();
-        }
-
-        private static String describe(AttemptResult result) {
-            return result.message() != null ? result.message()
-                    : result.outcome().name().toLowerCase().replace('_', ' ');
         }
 
         private static int[] toInts(Object sqlArray) {
@@ -438,9 +370,5 @@ public class ExecutionStore {
                 throw new IllegalStateException(e);
             }
         }
-    }
-
-    /** A step's new values; {@code backoff} (a retry) sets when it may run again. */
-    private record StepChange(StepState state, Integer exitCode, String message, int failures, Duration backoff) {
     }
 }

@@ -13,8 +13,6 @@ import io.flowcluster.server.notify.SchedulerSignal;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -183,9 +181,9 @@ public class JobStore {
                         StepState.valueOf(rs.getString("state")),
                         rs.getInt("attempt"),
                         rs.getString("node"),
-                        instant(rs, "not_before"),
-                        instant(rs, "started_at"),
-                        instant(rs, "finished_at"),
+                        Columns.instant(rs, "not_before"),
+                        Columns.instant(rs, "started_at"),
+                        Columns.instant(rs, "finished_at"),
                         (Integer) rs.getObject("exit_code"),
                         rs.getString("message")))
                 .list());
@@ -314,7 +312,7 @@ public class JobStore {
                         order by a.started_at, a.idx, a.attempt""")
                 .bind("job", jobId)
                 .map((rs, ctx) -> new StoredAttempt(rs.getString("name"), rs.getInt("attempt"), rs.getString("node"),
-                        instant(rs, "started_at"), instant(rs, "finished_at"), rs.getString("outcome"),
+                        Columns.instant(rs, "started_at"), Columns.instant(rs, "finished_at"), rs.getString("outcome"),
                         (Integer) rs.getObject("exit_code"), rs.getString("message")))
                 .list());
     }
@@ -343,7 +341,7 @@ public class JobStore {
                         order by started_at, step_idx, attempt, part, line_no""")
                 .bind("job", jobId)
                 .map((rs, ctx) -> new LogLine(rs.getString("name"), rs.getInt("attempt"), rs.getString("node"),
-                        rs.getString("stream"), instant(rs, "at"), rs.getString("line")))
+                        rs.getString("stream"), Columns.instant(rs, "at"), rs.getString("line")))
                 .list());
     }
 
@@ -366,19 +364,14 @@ public class JobStore {
                 JobState.valueOf(rs.getString("state")),
                 rs.getString("owner_node"),
                 DistributionMode.valueOf(rs.getString("distribution")),
-                instant(rs, "submitted_at"),
-                instant(rs, "started_at"),
-                instant(rs, "finished_at"));
+                Columns.instant(rs, "submitted_at"),
+                Columns.instant(rs, "started_at"),
+                Columns.instant(rs, "finished_at"));
     }
 
     private StoredMessage message(ResultSet rs) throws SQLException {
         return new StoredMessage(rs.getLong("id"), rs.getString("name"), json.tree(rs.getString("payload")),
-                rs.getString("received_by"), instant(rs, "received_at"), rs.getString("processed_by"),
-                instant(rs, "processed_at"));
-    }
-
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp t = rs.getTimestamp(column);
-        return t == null ? null : t.toInstant();
+                rs.getString("received_by"), Columns.instant(rs, "received_at"), rs.getString("processed_by"),
+                Columns.instant(rs, "processed_at"));
     }
 }

@@ -1,10 +1,10 @@
 package io.flowcluster.server.worker;
 
 import io.flowcluster.server.config.FlowConfig;
+import io.flowcluster.server.job.AttemptResult.Outcome;
+import io.flowcluster.server.job.AttemptResult;
 import io.flowcluster.server.job.StepSpec;
 import io.flowcluster.server.job.WorkingDirs;
-import io.flowcluster.server.store.AttemptResult;
-import io.flowcluster.server.store.AttemptResult.Outcome;
 import io.flowcluster.server.store.Claim;
 import jakarta.inject.Singleton;
 import java.io.File;

@@ -2,21 +2,19 @@ package io.flowcluster.server.worker;
 
 import io.flowcluster.server.config.FlowConfig;
 import io.flowcluster.server.distribution.PacketDealer;
+import io.flowcluster.server.job.AttemptResult.Outcome;
+import io.flowcluster.server.job.AttemptResult;
 import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.node.LocalNode;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
 import io.flowcluster.server.ring.AppliedRing.LiveMember;
-import io.flowcluster.server.store.AttemptResult;
-import io.flowcluster.server.store.AttemptResult.Outcome;
 import io.flowcluster.server.store.Claim;
-import io.flowcluster.server.store.ClusterStore;
 import io.flowcluster.server.store.ClusterStore.RingState;
+import io.flowcluster.server.store.ClusterStore;
 import io.flowcluster.server.store.PacketEvent;
 import io.flowcluster.server.store.PacketProgress;
 import io.flowcluster.server.store.PacketStore;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +57,7 @@ public class FanoutCoordinator {
         this.notifications = notifications;
     }
 
-    void start(@Observes StartupEvent event) {
+    public void start() {
         if (config.distribution().packetSize() < 1 || config.distribution().taskQueueSize() < 0) {
             throw new IllegalStateException("flow.distribution.packet-size must be at least 1 and "
                     + "flow.distribution.task-queue-size at least 0");

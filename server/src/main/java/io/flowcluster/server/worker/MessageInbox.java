@@ -7,10 +7,6 @@ import io.flowcluster.server.notify.Notifications;
 import io.flowcluster.server.notify.WakeupLoop;
 import io.flowcluster.server.store.ArrivedMessage;
 import io.flowcluster.server.store.ExecutionStore;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +42,7 @@ public class MessageInbox {
         }, config.worker().pollInterval());
     }
 
-    void start(@Observes @Priority(22) StartupEvent event) {
+    public void start() {
         // a message arrived, or this node was given jobs (perhaps with messages waiting)
         notifications.subscribe(Channel.MESSAGE, payload -> loop.signal());
         notifications.subscribe(Channel.WORKER, target -> {
@@ -57,7 +53,7 @@ public class MessageInbox {
         loop.start();
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    public void stop() {
         loop.stop();
     }
 

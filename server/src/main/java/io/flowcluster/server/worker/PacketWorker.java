@@ -9,10 +9,6 @@ import io.flowcluster.server.notify.WakeupLoop;
 import io.flowcluster.server.store.ItemResult;
 import io.flowcluster.server.store.PacketClaim;
 import io.flowcluster.server.store.PacketStore;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,8 +51,7 @@ public class PacketWorker {
         }, config.worker().pollInterval());
     }
 
-    /** After the worker registered this node: packets a previous run left go back to their coordinators. */
-    void start(@Observes @Priority(21) StartupEvent event) {
+    public void start() {
         release("restarted");
         notifications.subscribe(Channel.PACKETS, target -> {
             if (target == null || target.equals(node.id())) {
@@ -67,7 +62,7 @@ public class PacketWorker {
         claimer.start();
     }
 
-    void stop(@Observes @Priority(20) ShutdownEvent event) {
+    public void stop() {
         accepting = false;
         claimer.stop();
         pool.shutdownNow();

@@ -1,9 +1,9 @@
 package io.flowcluster.server.worker;
 
-import io.flowcluster.server.store.ArrivedMessage;
-import io.flowcluster.server.store.AttemptResult;
-import io.flowcluster.server.store.AttemptResult.Outcome;
+import io.flowcluster.server.job.AttemptResult.Outcome;
+import io.flowcluster.server.job.AttemptResult;
 import io.flowcluster.server.job.StepSpec;
+import io.flowcluster.server.store.ArrivedMessage;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;

@@ -1,6 +1,8 @@
 package io.flowcluster.server.worker;
 
 import io.flowcluster.server.config.FlowConfig;
+import io.flowcluster.server.job.AttemptResult.Outcome;
+import io.flowcluster.server.job.AttemptResult;
 import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.job.StepKind;
 import io.flowcluster.server.metrics.FlowMetrics;
@@ -12,17 +14,11 @@ import io.flowcluster.server.notify.WakeupLoop;
 import io.flowcluster.server.store.Assignments;
 import io.flowcluster.server.store.AttemptEnd;
 import io.flowcluster.server.store.AttemptKey;
-import io.flowcluster.server.store.AttemptResult;
-import io.flowcluster.server.store.AttemptResult.Outcome;
 import io.flowcluster.server.store.Claim;
 import io.flowcluster.server.store.ClusterStore;
 import io.flowcluster.server.store.Completion;
 import io.flowcluster.server.store.ExecutionStore;
 import io.flowcluster.server.store.GroupCommit;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,7 +98,7 @@ public class Worker {
         this.claimer = new WakeupLoop("flow-worker", this::claim, config.worker().pollInterval());
     }
 
-    void start(@Observes @Priority(20) StartupEvent event) {
+    public void start() {
         register();
         metrics.registerRunningSteps(running::size);
         notifications.subscribe(Channel.WORKER, target -> {
@@ -125,7 +121,7 @@ public class Worker {
      * SIGTERM drains: no new work, steps not yet started go back to the scheduler, running
      * steps may finish within the drain timeout; what still runs then is handed back.
      */
-    void stop(@Observes @Priority(20) ShutdownEvent event) {
+    public void stop() {
         accepting = false;
         claimer.stop();
         drain();
@@ -165,7 +161,7 @@ public class Worker {
      * before it was declared dead, left dispatched or running.
      */
     public void register() {
-        store.register(node.id(), node.incarnation(), config.worker().taskPoolSize());
+        cluster.register(node.id(), node.incarnation(), config.worker().taskPoolSize());
         int released = store.releaseSteps(node.id(), "node " + node.id() + " restarted");
         if (released > 0) {
             LOG.infof("Handed back %d steps left by this node's previous run", released);

@@ -9,12 +9,13 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.flowcluster.contract.CoordinationNames;
+import io.flowcluster.contract.SchedulerState;
 import io.flowcluster.server.TestDatabase;
 import io.flowcluster.server.ring.AppliedRing;
 import io.flowcluster.server.ring.AppliedRing.LiveMember;
-import io.flowcluster.server.ring.DesiredRing;
+import io.flowcluster.contract.DesiredRing;
 import io.flowcluster.server.ring.HashRing;
-import io.flowcluster.server.ring.RingConfigMapFormat;
 import io.flowcluster.server.store.ClusterStore;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class KubernetesCoordinationTest {
 
     private static final String NS = "flow";
-    private static final String LEASE = KubernetesNames.schedulerLease("fc");
+    private static final String LEASE = CoordinationNames.schedulerLease("fc");
     private static final Duration DURATION = Duration.ofSeconds(1);
 
     static KubernetesClient client;
@@ -93,7 +94,7 @@ class KubernetesCoordinationTest {
 
     @Test
     void aRingConfigMapChangeReshufflesOnlyTheJobsOfTheMemberThatLeft() {
-        String name = KubernetesNames.ringConfigMap("fc");
+        String name = CoordinationNames.ring("fc");
         writeRing(name, new DesiredRing(1, Set.of("node-a", "node-b", "node-c"), Set.of()));
         List<LiveMember> live = List.of(new LiveMember("node-a", 4, false), new LiveMember("node-b", 4, false),
                 new LiveMember("node-c", 4, false));
@@ -123,21 +124,21 @@ class KubernetesCoordinationTest {
     }
 
     @Test
-    void thePublishedStateIsWrittenWhenItChanges() throws Exception {
-        String name = KubernetesNames.stateConfigMap("fc");
-        KubernetesStatePublisher publisher = new KubernetesStatePublisher(client, NS, name, "fc", new ObjectMapper(), Duration.ZERO);
-        PublishedState state = new PublishedState("node-a", 3, 7, 2L,
-                List.of(new PublishedState.MemberLoad("node-a", false, false, 5, 2)));
+    void theSchedulerStateIsWrittenWhenItChanges() throws Exception {
+        String name = CoordinationNames.schedulerState("fc");
+        KubernetesStatePublisher publisher = new KubernetesStatePublisher(client, NS, name, "fc", Duration.ZERO);
+        SchedulerState state = new SchedulerState("node-a", 3, 7, 2L,
+                List.of(new SchedulerState.Member("node-a", false, false, 5, 2)));
 
         publisher.publish(state);
         ConfigMap written = client.configMaps().inNamespace(NS).withName(name).get();
-        assertThat(new ObjectMapper().readTree(written.getData().get(KubernetesStatePublisher.KEY)).get("ringEpoch").asLong()).isEqualTo(7);
+        assertThat(new ObjectMapper().readTree(written.getData().get(SchedulerState.KEY)).get("ringEpoch").asLong()).isEqualTo(7);
         publisher.publish(state);
         assertThat(client.configMaps().inNamespace(NS).withName(name).get().getMetadata().getResourceVersion())
                 .as("no write when nothing changed").isEqualTo(written.getMetadata().getResourceVersion());
 
-        publisher.publish(new PublishedState("node-a", 3, 8, 2L, List.of()));
-        assertThat(client.configMaps().inNamespace(NS).withName(name).get().getData().get(KubernetesStatePublisher.KEY))
+        publisher.publish(new SchedulerState("node-a", 3, 8, 2L, List.of()));
+        assertThat(client.configMaps().inNamespace(NS).withName(name).get().getData().get(SchedulerState.KEY))
                 .contains("\"ringEpoch\":8");
     }
 
@@ -150,7 +151,7 @@ class KubernetesCoordinationTest {
     }
 
     private static void writeRing(String name, DesiredRing ring) {
-        Map<String, String> data = new HashMap<>(RingConfigMapFormat.format(ring));
+        Map<String, String> data = new HashMap<>(ring.toData());
         client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder()
                 .withNewMetadata().withName(name).withNamespace(NS).endMetadata().withData(data).build()).createOr(c -> c.update());
     }

@@ -14,9 +14,9 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.flowcluster.contract.SchedulerState;
 import io.flowcluster.server.EmbeddedPostgresResource;
-import io.flowcluster.server.ring.DesiredRing;
-import io.flowcluster.server.ring.RingConfigMapFormat;
+import io.flowcluster.contract.DesiredRing;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -85,12 +85,12 @@ class KubernetesModeTest {
     private JsonNode publishedState() throws Exception {
         ConfigMap cm = client.configMaps().inNamespace(NS).withName("fc-scheduler-state").get();
         assertThat(cm).as("the scheduler-state ConfigMap").isNotNull();
-        return new ObjectMapper().readTree(cm.getData().get(KubernetesStatePublisher.KEY));
+        return new ObjectMapper().readTree(cm.getData().get(SchedulerState.KEY));
     }
 
     private void writeRing(DesiredRing ring) {
         client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder()
                 .withNewMetadata().withName("fc-ring").withNamespace(NS).endMetadata()
-                .withData(RingConfigMapFormat.format(ring)).build()).createOr(c -> c.update());
+                .withData(ring.toData()).build()).createOr(c -> c.update());
     }
 }

@@ -2,6 +2,7 @@ package io.flowcluster.server.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowcluster.contract.Durations;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package io.flowcluster.server.ring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowcluster.contract.DesiredRing;
 import io.flowcluster.server.ring.AppliedRing.LiveMember;
 import java.util.List;
 import java.util.Optional;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.flowcluster.server.ring.AppliedRing.LiveMember;
 import io.flowcluster.server.store.ActiveSteps;
+import io.flowcluster.server.store.Dispatch;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.flowcluster.server.ring.AppliedRing.LiveMember;
+import io.flowcluster.server.store.Candidate;
+import io.flowcluster.server.store.Dispatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowcluster.server.ring.HashRing;
 import io.flowcluster.server.ring.Placement;
+import io.flowcluster.server.store.Candidate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;

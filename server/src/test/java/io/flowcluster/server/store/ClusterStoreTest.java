@@ -7,7 +7,6 @@ import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.JobSpec;
 import io.flowcluster.server.job.StepSpec;
 import io.flowcluster.server.ring.AppliedRing;
-import io.flowcluster.server.scheduler.Dispatch;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -40,7 +39,7 @@ class ClusterStoreTest extends Stores {
     @Test
     void aDeposedSchedulerCannotDispatchOrHandOverOrPublish() throws Exception {
         long old = cluster.holdLease("a", SHORT).orElseThrow();
-        execution.register("worker", UUID.randomUUID(), 4);
+        cluster.register("worker", UUID.randomUUID(), 4);
         UUID job = submit("fenced");
         Thread.sleep(SHORT.toMillis() + 100);
         long current = cluster.holdLease("b", LONG).orElseThrow();
@@ -61,8 +60,8 @@ class ClusterStoreTest extends Stores {
     void aSilentNodesRunningStepIsLostAndReadyAgainAndItsJobUnowned() throws Exception {
         long epoch = cluster.holdLease("sched", LONG).orElseThrow();
         UUID incarnation = UUID.randomUUID();
-        execution.register("silent", incarnation, 4);
-        execution.register("alive", UUID.randomUUID(), 4);
+        cluster.register("silent", incarnation, 4);
+        cluster.register("alive", UUID.randomUUID(), 4);
         UUID job = submit("handed-over");
         dispatch.dispatch(List.of(new Dispatch(job, 0, "silent", "silent")), "sched", epoch);
         assertThat(execution.claim("silent", 1)).hasSize(1);
@@ -90,7 +89,7 @@ class ClusterStoreTest extends Stores {
     @Test
     void idleJobsOfAMemberLeavingTheRingAreUnownedButActiveOnesStay() {
         long epoch = cluster.holdLease("sched", LONG).orElseThrow();
-        execution.register("leaving", UUID.randomUUID(), 4);
+        cluster.register("leaving", UUID.randomUUID(), 4);
         UUID idle = submit("idle");
         UUID busy = submit("busy");
         dispatch.dispatch(List.of(new Dispatch(idle, 0, "leaving", "leaving"), new Dispatch(busy, 0, "leaving", "leaving")), "sched", epoch);

@@ -2,13 +2,13 @@ package io.flowcluster.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowcluster.server.job.AttemptResult.Outcome;
+import io.flowcluster.server.job.AttemptResult;
 import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.JobSpec;
 import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.job.RetrySpec;
 import io.flowcluster.server.job.StepSpec;
-import io.flowcluster.server.scheduler.Dispatch;
-import io.flowcluster.server.store.AttemptResult.Outcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,7 @@ class ExecutionStoreTest extends Stores {
     @BeforeEach
     void holdLeaseAndRegister() {
         epoch = cluster.holdLease("sched", Duration.ofSeconds(30)).orElseThrow();
-        execution.register("n", UUID.randomUUID(), 8);
+        cluster.register("n", UUID.randomUUID(), 8);
     }
 
     @Test

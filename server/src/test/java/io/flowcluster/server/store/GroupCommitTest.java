@@ -3,12 +3,13 @@ package io.flowcluster.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flowcluster.server.store.AttemptResult.Outcome;
+import io.flowcluster.server.job.AttemptResult.Outcome;
+import io.flowcluster.server.job.AttemptResult;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;

@@ -1,0 +1,56 @@
+package io.flowcluster.server;
+
+import io.flowcluster.server.cluster.Heartbeat;
+import io.flowcluster.server.notify.Notifications;
+import io.flowcluster.server.scheduler.Scheduler;
+import io.flowcluster.server.worker.FanoutCoordinator;
+import io.flowcluster.server.worker.MessageInbox;
+import io.flowcluster.server.worker.PacketWorker;
+import io.flowcluster.server.worker.Worker;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+/** The order in which a node's parts start and stop, and why, in one place. */
+@Singleton
+class NodeLifecycle {
+
+    private final Notifications notifications;
+    private final FanoutCoordinator fanout;
+    private final Worker worker;
+    private final PacketWorker packets;
+    private final MessageInbox inbox;
+    private final Heartbeat heartbeat;
+    private final Scheduler scheduler;
+
+    NodeLifecycle(Notifications notifications, FanoutCoordinator fanout, Worker worker, PacketWorker packets,
+            MessageInbox inbox, Heartbeat heartbeat, Scheduler scheduler) {
+        this.notifications = notifications;
+        this.fanout = fanout;
+        this.worker = worker;
+        this.packets = packets;
+        this.inbox = inbox;
+        this.heartbeat = heartbeat;
+        this.scheduler = scheduler;
+    }
+
+    void start(@Observes StartupEvent event) {
+        notifications.start(); // listening before anything waits for a notification
+        fanout.start(); // checks its settings before any step runs
+        worker.start(); // registers this node and hands back what its previous run left
+        packets.start(); // after the registration: packets a previous run left go back to their coordinators
+        inbox.start();
+        heartbeat.start(); // proves alive a node that is registered
+        scheduler.start(); // last: competes for the lease as a working member
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        scheduler.stop(); // first: a standby takes the lease at once while this node drains
+        worker.stop(); // drains: running steps may finish, the rest go back
+        packets.stop();
+        heartbeat.stop(); // after the drain: the node stays a live member while it drains
+        inbox.stop();
+        notifications.stop();
+    }
+}
