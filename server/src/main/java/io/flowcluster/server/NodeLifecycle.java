@@ -1,11 +1,11 @@
 package io.flowcluster.server;
 
 import io.flowcluster.server.cluster.Heartbeat;
+import io.flowcluster.server.fanout.FanoutCoordinator;
+import io.flowcluster.server.fanout.PacketWorker;
 import io.flowcluster.server.notify.Notifications;
 import io.flowcluster.server.scheduler.Scheduler;
-import io.flowcluster.server.worker.FanoutCoordinator;
 import io.flowcluster.server.worker.MessageInbox;
-import io.flowcluster.server.worker.PacketWorker;
 import io.flowcluster.server.worker.Worker;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -54,6 +54,15 @@ public class Notifications {
         subscribers.get(channel).add(subscriber);
     }
 
+    /** On a channel whose payload names a node: {@code wake} runs for this node's notifications and those to all. */
+    public void subscribeFor(Channel channel, String node, Runnable wake) {
+        subscribe(channel, target -> {
+            if (target == null || target.equals(node)) {
+                wake.run();
+            }
+        });
+    }
+
     public void start() {
         running = true;
         thread = Threads.daemon("flow-notifications", this::listen);

@@ -1,7 +1,7 @@
 package io.flowcluster.server.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flowcluster.server.distribution.PacketRange;
+import io.flowcluster.server.job.PacketRange;
 import io.flowcluster.server.job.FanoutSpec;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;

@@ -80,7 +80,7 @@ public class CommandRunner {
     }
 
     /** Starts a step's command, isolated, with a clean environment and stdin from /dev/null. */
-    Process start(StepSpec spec, File dir, Map<String, String> env, ProcessBuilder.Redirect output) throws IOException {
+    public Process start(StepSpec spec, File dir, Map<String, String> env, ProcessBuilder.Redirect output) throws IOException {
         requireProgram(spec.argv().get(0), dir.toPath(), env.get("PATH"));
         ProcessBuilder builder = isolation.builder(spec.argv())
                 .directory(dir)
@@ -117,7 +117,7 @@ public class CommandRunner {
      * Waits for the step's process at most its timeout, then for the processes it left, so
      * that the attempt ends only once nothing of it runs any more.
      */
-    boolean awaitEnd(Process process, StepSpec spec, StepOutput output) throws InterruptedException {
+    public boolean awaitEnd(Process process, StepSpec spec, StepOutput output) throws InterruptedException {
         Optional<Duration> timeout = spec.timeoutDuration();
         boolean exited = true;
         if (timeout.isPresent()) {
@@ -161,7 +161,7 @@ public class CommandRunner {
      * missing), or its {@code workingDir}, which must exist and, on its real path, lie in the
      * workspace or under an allowed path. Throws IllegalStateException saying what is wrong.
      */
-    File workingDirectory(UUID jobId, StepSpec spec) {
+    public File workingDirectory(UUID jobId, StepSpec spec) {
         Path workspace;
         try {
             workspace = Files.createDirectories(workspaces.of(jobId));

@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.concurrent.Future;
 
 /** One step attempt running on this node: its output, its process or awaited message, and a way to stop it. */
-final class Execution {
+public final class Execution {
 
-    enum StopReason { ABORTED, HANDED_BACK }
+    public enum StopReason { ABORTED, HANDED_BACK }
 
     private final Claim claim;
     private final StepOutput output;
@@ -22,15 +22,15 @@ final class Execution {
         this.output = new StepOutput(claim.jobId(), claim.index(), claim.attempt(), limits);
     }
 
-    Claim claim() {
+    public Claim claim() {
         return claim;
     }
 
-    StepOutput output() {
+    public StepOutput output() {
         return output;
     }
 
-    StopReason stopReason() {
+    public StopReason stopReason() {
         return stopReason;
     }
 

@@ -45,11 +45,7 @@ public class MessageInbox {
     public void start() {
         // a message arrived, or this node was given jobs (perhaps with messages waiting)
         notifications.subscribe(Channel.MESSAGE, payload -> loop.signal());
-        notifications.subscribe(Channel.WORKER, target -> {
-            if (target == null || target.equals(node.id())) {
-                loop.signal();
-            }
-        });
+        notifications.subscribeFor(Channel.WORKER, node.id(), loop::signal);
         loop.start();
     }
 

@@ -11,7 +11,7 @@ import org.jboss.logging.Logger;
  * database (100 ms, doubling to 2 s between tries) rather than failing; any other error
  * is thrown at once.
  */
-final class OutageRetry {
+public final class OutageRetry {
 
     private static final Logger LOG = Logger.getLogger(OutageRetry.class);
 
@@ -19,7 +19,7 @@ final class OutageRetry {
     }
 
     /** The call's result; empty once {@code giveUp} says the outcome no longer matters (it is checked after each failure). */
-    static <T> Optional<T> retry(String what, Supplier<T> call, BooleanSupplier giveUp) throws InterruptedException {
+    public static <T> Optional<T> retry(String what, Supplier<T> call, BooleanSupplier giveUp) throws InterruptedException {
         long delayMillis = 100;
         while (true) {
             try {

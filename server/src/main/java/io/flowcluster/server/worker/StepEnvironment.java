@@ -12,7 +12,7 @@ import java.util.UUID;
  * The environment a command step sees. It never inherits the server's own environment,
  * which holds the API token and database credentials: only a few harmless variables pass.
  */
-final class StepEnvironment {
+public final class StepEnvironment {
 
     static final List<String> INHERITED = List.of("PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR");
 
@@ -24,7 +24,7 @@ final class StepEnvironment {
     }
 
     /** The same for one item of a fanout packet: {@code attempt} is the packet's. */
-    static Map<String, String> of(PacketClaim packet, Map<String, String> serverEnv) {
+    public static Map<String, String> of(PacketClaim packet, Map<String, String> serverEnv) {
         return of(packet.jobId(), packet.jobName(), packet.handler(), packet.attempt(), packet.parameters(), serverEnv);
     }
 

@@ -32,7 +32,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -55,7 +54,7 @@ public class Worker {
     private final CommandRunner commands;
     private final Workspaces workspaces;
     private final MessageInbox inbox;
-    private final FanoutCoordinator fanout;
+    private final FanoutRunner fanout;
     private final LocalNode node;
     private final FlowConfig config;
     private final Notifications notifications;
@@ -71,8 +70,7 @@ public class Worker {
     /** The scheduler sent work since the last look at the database. */
     private final AtomicBoolean dispatchedHere = new AtomicBoolean(true);
     private long nextLook;
-    private final AtomicInteger freeSlots;
-    private final ExecutorService steps;
+    private final TaskSlots slots;
     private final ExecutorService waits = Executors.newCachedThreadPool(Threads.daemonFactory("flow-wait"));
     private final ExecutorService stopper = Executors.newCachedThreadPool(Threads.daemonFactory("flow-step-stopper"));
     private final ScheduledExecutorService flusher =
@@ -80,7 +78,7 @@ public class Worker {
     private volatile boolean accepting;
 
     Worker(ExecutionStore store, ClusterStore cluster, CommandRunner commands, Workspaces workspaces, MessageInbox inbox,
-            FanoutCoordinator fanout, LocalNode node, FlowConfig config, Notifications notifications, FlowMetrics metrics) {
+            FanoutRunner fanout, LocalNode node, FlowConfig config, Notifications notifications, FlowMetrics metrics) {
         this.store = store;
         this.inbox = inbox;
         this.fanout = fanout;
@@ -91,21 +89,21 @@ public class Worker {
         this.config = config;
         this.notifications = notifications;
         this.metrics = metrics;
-        int poolSize = config.worker().taskPoolSize();
-        this.freeSlots = new AtomicInteger(poolSize);
-        this.steps = Executors.newFixedThreadPool(poolSize, Threads.daemonFactory("flow-step"));
         this.completions = new GroupCommit<>("step ends", MAX_COMPLETION_GROUP, store::complete);
         this.claimer = new WakeupLoop("flow-worker", this::claim, config.worker().pollInterval());
+        this.slots = new TaskSlots("flow-step", config.worker().taskPoolSize(), () -> {
+            if (queuedHere) {
+                claimer.signal(); // a slot for a step queued here
+            }
+        });
     }
 
     public void start() {
         register();
         metrics.registerRunningSteps(running::size);
-        notifications.subscribe(Channel.WORKER, target -> {
-            if (target == null || target.equals(node.id())) {
-                dispatchedHere.set(true);
-                claimer.signal();
-            }
+        notifications.subscribeFor(Channel.WORKER, node.id(), () -> {
+            dispatchedHere.set(true);
+            claimer.signal();
         });
         notifications.subscribe(Channel.ABORT, this::onAbort);
         long flushMillis = config.worker().logFlushInterval().toMillis();
@@ -126,13 +124,8 @@ public class Worker {
         claimer.stop();
         drain();
         handBackAll("node shutting down");
-        steps.shutdown();
         waits.shutdown();
-        try {
-            steps.awaitTermination(config.worker().killGrace().toMillis() + 2000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        slots.stop(false, config.worker().killGrace().plusSeconds(2));
         flusher.shutdownNow();
         try {
             int released = store.releaseSteps(node.id(), "node " + node.id() + " shut down");
@@ -237,7 +230,7 @@ public class Worker {
             assigned.start().forEach(this::start);
             queuedHere = assigned.queued() > 0;
         }
-        int free = freeSlots.get();
+        int free = slots.free();
         if (free > 0 && queuedHere) {
             List<Claim> claimed = store.claim(node.id(), free);
             claimed.forEach(this::start);
@@ -256,8 +249,7 @@ public class Worker {
         running.put(claim.jobId() + "/" + claim.index(), execution);
         if (holdsSlot(claim)) {
             // a step beyond the free slots (the scheduler's count was behind) waits in the pool's queue
-            freeSlots.decrementAndGet();
-            steps.submit(() -> execute(execution));
+            slots.run(() -> execute(execution));
         } else {
             waits.submit(() -> execute(execution));
         }
@@ -312,12 +304,6 @@ public class Worker {
             ended.put(new AttemptKey(claim.jobId(), claim.index(), claim.attempt()), looks.get());
             running.remove(key);
             MDC.clear();
-            if (holdsSlot(claim)) {
-                freeSlots.incrementAndGet();
-                if (queuedHere) {
-                    claimer.signal(); // a slot for a step queued here
-                }
-            }
         }
     }
 

@@ -1,10 +1,13 @@
-package io.flowcluster.server.worker;
+package io.flowcluster.server.fanout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowcluster.server.store.ItemResult;
 import io.flowcluster.server.store.PacketClaim;
+import io.flowcluster.server.worker.CommandRunner;
+import io.flowcluster.server.worker.StepEnvironment;
+import io.flowcluster.server.worker.Workspaces;
 import jakarta.inject.Singleton;
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.flowcluster.server.distribution;
+package io.flowcluster.server.job;
 
 /** Packet {@code number} holds items {@code first} to {@code first + count - 1}. */
 public record PacketRange(int number, int first, int count) {

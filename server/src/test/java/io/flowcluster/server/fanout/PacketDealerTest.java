@@ -1,7 +1,8 @@
-package io.flowcluster.server.distribution;
+package io.flowcluster.server.fanout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowcluster.server.job.PacketRange;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.flowcluster.server.distribution;
+package io.flowcluster.server.fanout;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,21 +1,19 @@
-package io.flowcluster.server.worker;
+package io.flowcluster.server.fanout;
 
 import io.flowcluster.server.config.FlowConfig;
 import io.flowcluster.server.node.LocalNode;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
-import io.flowcluster.server.notify.Threads;
 import io.flowcluster.server.notify.WakeupLoop;
 import io.flowcluster.server.store.ItemResult;
 import io.flowcluster.server.store.PacketClaim;
 import io.flowcluster.server.store.PacketStore;
+import io.flowcluster.server.worker.OutageRetry;
+import io.flowcluster.server.worker.TaskSlots;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,8 +31,7 @@ public class PacketWorker {
     private final LocalNode node;
     private final Notifications notifications;
     private final WakeupLoop claimer;
-    private final ExecutorService pool;
-    private final AtomicInteger free;
+    private final TaskSlots slots;
     private volatile boolean accepting;
 
     PacketWorker(PacketStore store, ItemHandler handler, LocalNode node, FlowConfig config, Notifications notifications) {
@@ -42,22 +39,16 @@ public class PacketWorker {
         this.handler = handler;
         this.node = node;
         this.notifications = notifications;
-        int threads = config.worker().taskPoolSize();
-        this.free = new AtomicInteger(threads);
-        this.pool = Executors.newFixedThreadPool(threads, Threads.daemonFactory("flow-packet"));
         this.claimer = new WakeupLoop("flow-packets", () -> {
             claim();
             return config.worker().pollInterval();
         }, config.worker().pollInterval());
+        this.slots = new TaskSlots("flow-packet", config.worker().taskPoolSize(), claimer::signal);
     }
 
     public void start() {
         release("restarted");
-        notifications.subscribe(Channel.PACKETS, target -> {
-            if (target == null || target.equals(node.id())) {
-                claimer.signal();
-            }
-        });
+        notifications.subscribeFor(Channel.PACKETS, node.id(), claimer::signal);
         accepting = true;
         claimer.start();
     }
@@ -65,12 +56,7 @@ public class PacketWorker {
     public void stop() {
         accepting = false;
         claimer.stop();
-        pool.shutdownNow();
-        try {
-            pool.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        slots.stop(true, Duration.ofSeconds(2));
         release("shut down");
     }
 
@@ -86,13 +72,12 @@ public class PacketWorker {
     }
 
     private void claim() {
-        int n = free.get();
+        int n = slots.free();
         if (!accepting || n <= 0) {
             return;
         }
         for (PacketClaim packet : store.claim(node.id(), n)) {
-            free.decrementAndGet();
-            pool.submit(() -> run(packet));
+            slots.run(() -> run(packet));
         }
     }
 
@@ -119,9 +104,6 @@ public class PacketWorker {
                 LOG.warnf("Could not give packet %d back (%s); its coordinator takes it back if this node dies",
                         packet.packetNo(), again.getMessage());
             }
-        } finally {
-            free.incrementAndGet();
-            claimer.signal();
         }
     }
 }

@@ -1,7 +1,7 @@
-package io.flowcluster.server.worker;
+package io.flowcluster.server.fanout;
 
 import io.flowcluster.server.config.FlowConfig;
-import io.flowcluster.server.distribution.PacketDealer;
+import io.flowcluster.server.fanout.PacketDealer;
 import io.flowcluster.server.job.AttemptResult.Outcome;
 import io.flowcluster.server.job.AttemptResult;
 import io.flowcluster.server.job.DistributionMode;
@@ -15,6 +15,10 @@ import io.flowcluster.server.store.ClusterStore;
 import io.flowcluster.server.store.PacketEvent;
 import io.flowcluster.server.store.PacketProgress;
 import io.flowcluster.server.store.PacketStore;
+import io.flowcluster.server.worker.Execution;
+import io.flowcluster.server.worker.FanoutRunner;
+import io.flowcluster.server.worker.OutageRetry;
+import io.flowcluster.server.worker.StepOutput;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +39,7 @@ import java.util.stream.Collectors;
  * Everything lives in the database, so a new owner resumes where a dead coordinator stopped.
  */
 @Singleton
-public class FanoutCoordinator {
+public class FanoutCoordinator implements FanoutRunner {
 
     /** How often a coordinator looks again when no packet finished: it notices dead nodes so. */
     private static final long ROUND_MILLIS = 200;
@@ -71,7 +75,8 @@ public class FanoutCoordinator {
         });
     }
 
-    AttemptResult run(Execution execution) throws InterruptedException {
+    @Override
+    public AttemptResult run(Execution execution) throws InterruptedException {
         Coordination coordination = new Coordination(execution.claim(), execution.output());
         if (retrying(execution, "Starting the fanout", coordination::start).isEmpty()) {
             return stopped(execution);

@@ -1,4 +1,4 @@
-package io.flowcluster.server.worker;
+package io.flowcluster.server.fanout;
 
 import static io.flowcluster.server.FlowApi.api;
 import static io.flowcluster.server.FlowApi.awaitState;
