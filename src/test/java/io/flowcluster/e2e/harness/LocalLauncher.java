@@ -126,6 +126,17 @@ public final class LocalLauncher implements AutoCloseable {
         }
     }
 
+    /** A Ctrl-C that may find the group gone already: a launcher with nothing to drain stops within milliseconds. */
+    private void ctrlCUnlessGone() throws IOException, InterruptedException {
+        try {
+            ctrlC();
+        } catch (IllegalStateException e) {
+            if (process.isAlive()) {
+                throw e;
+            }
+        }
+    }
+
     /** Waits for the launcher to exit; its exit code, or fails. */
     public int awaitExit(Duration wait) throws InterruptedException {
         if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -186,9 +197,9 @@ public final class LocalLauncher implements AutoCloseable {
         }
         List<ProcessHandle> started = descendants();
         if (process.isAlive()) {
-            ctrlC();
+            ctrlCUnlessGone();
             Thread.sleep(200);
-            ctrlC();
+            ctrlCUnlessGone();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }

@@ -41,8 +41,76 @@ public final class OperatorHarness {
      * on) and the settings the chart gives it, so that it has exactly the RBAC it ships with.
      */
     public static Process startOperatorAs(Path dir, String apiUrl, String token, String ownNamespace, String watched) throws IOException {
-        return startOperator(dir, Map.of("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", apiUrl,
-                "QUARKUS_KUBERNETES_CLIENT_TOKEN", token, "QUARKUS_OPERATOR_SDK_NAMESPACES", watched, "POD_NAMESPACE", ownNamespace));
+        return startOperator(dir, asServiceAccount(apiUrl, token, ownNamespace, watched));
+    }
+
+    /**
+     * The operator as {@link #startOperatorAs}, started again when it exits because it lost its
+     * leader election, as its Deployment would: a machine that stalls longer than the lease (a
+     * loaded CI host can) makes it step down and exit by design. Any other exit stays an exit.
+     */
+    public static Supervised superviseOperatorAs(Path dir, String apiUrl, String token, String ownNamespace, String watched)
+            throws IOException {
+        return new Supervised(dir, asServiceAccount(apiUrl, token, ownNamespace, watched));
+    }
+
+    /** A supervised operator process; {@link #restarts()} says how often it was started again. */
+    public static final class Supervised implements AutoCloseable {
+        private final Path dir;
+        private final Map<String, String> env;
+        private final Thread watcher;
+        private volatile Process process;
+        /** Where the running process's output begins in operator.log. */
+        private long logStart;
+        private volatile boolean closed;
+        private volatile int restarts;
+
+        private Supervised(Path dir, Map<String, String> env) throws IOException {
+            this.dir = dir;
+            this.env = env;
+            this.process = start();
+            this.watcher = new Thread(this::watch, "operator-supervisor");
+            this.watcher.setDaemon(true);
+            this.watcher.start();
+        }
+
+        private void watch() {
+            try {
+                while (true) {
+                    process.waitFor();
+                    String log = Files.readString(dir.resolve("operator.log"));
+                    if (closed || !log.substring((int) Math.min(logStart, log.length())).contains("Stopped leading")) {
+                        return;
+                    }
+                    restarts++;
+                    process = start();
+                }
+            } catch (InterruptedException | IOException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private Process start() throws IOException {
+            Path log = dir.resolve("operator.log");
+            logStart = Files.exists(log) ? Files.size(log) : 0;
+            return startOperator(dir, env);
+        }
+
+        public int restarts() {
+            return restarts;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            closed = true;
+            stop(process);
+            watcher.join(5000);
+        }
+    }
+
+    private static Map<String, String> asServiceAccount(String apiUrl, String token, String ownNamespace, String watched) {
+        return Map.of("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", apiUrl,
+                "QUARKUS_KUBERNETES_CLIENT_TOKEN", token, "QUARKUS_OPERATOR_SDK_NAMESPACES", watched, "POD_NAMESPACE", ownNamespace);
     }
 
     private static Process startOperator(Path dir, Map<String, String> env) throws IOException {
@@ -52,7 +120,7 @@ public final class OperatorHarness {
         }
         ProcessBuilder pb = new ProcessBuilder("java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-jar", jar.toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("operator.log").toFile());
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("operator.log").toFile()));
         pb.environment().put("QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
         pb.environment().putAll(env);
         try (ServerSocket s = new ServerSocket(0)) {

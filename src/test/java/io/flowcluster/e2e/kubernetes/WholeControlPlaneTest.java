@@ -46,8 +46,9 @@ class WholeControlPlaneTest {
                 InstallOnRealApiServerTest.kubectl(k8s.kubectl(), k8s.kubeconfig(), "apply", "-f", Repository.INSTALL.toAbsolutePath().toString());
             }
             InstallOnRealApiServerTest.kubectl(k8s.kubectl(), k8s.kubeconfig(), "create", "namespace", NS);
-            Process operator = OperatorHarness.startOperatorAs(dir, k8s.url(), k8s.token(Repository.NAMESPACE, "flowcluster-operator"),
-                    Repository.NAMESPACE, "JOSDK_ALL_NAMESPACES");
+            // supervised, as its Deployment keeps it: this scenario runs for minutes on a loaded machine
+            OperatorHarness.Supervised operator = OperatorHarness.superviseOperatorAs(dir, k8s.url(),
+                    k8s.token(Repository.NAMESPACE, "flowcluster-operator"), Repository.NAMESPACE, "JOSDK_ALL_NAMESPACES");
             FlowClusterScenario flow = new FlowClusterScenario(client, NS, db);
             flow.create(3);
             flow.awaitStatefulSet();
@@ -79,7 +80,10 @@ class WholeControlPlaneTest {
                 flow.delete();
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> owned(client).isEmpty());
             } finally {
-                OperatorHarness.stop(operator);
+                operator.close();
+                if (operator.restarts() > 0) {
+                    System.out.printf("[operator] started again %d time(s) after losing its leader election%n", operator.restarts());
+                }
             }
         } finally {
             FlowClusterScenario.keepLogs(dir, "control-plane-" + installer + "-logs");
