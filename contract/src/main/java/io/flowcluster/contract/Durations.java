@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Durations as the server reads its settings and job specs: a number of seconds
  * ({@code 30}), a number with a unit ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h},
- * {@code 2d}) or ISO-8601 ({@code PT1M}), the forms of Quarkus' duration settings. The
+ * {@code 2d}), units together ({@code 1h30m}, {@code 1.5s}) or ISO-8601 ({@code PT1M}): the
+ * forms of Quarkus' duration settings. The
  * operator's CRD accepts the narrower {@link #SETTING_PATTERN}, and writes it through unchanged.
  */
 public final class Durations {
@@ -16,8 +17,11 @@ public final class Durations {
     /** What a FlowCluster spec accepts: longer than zero, far from overflowing, one unit. */
     public static final String SETTING_PATTERN = "^[1-9][0-9]{0,5}(ms|s|m|h)$";
 
+    // the forms of Quarkus' duration settings, so that a job spec reads as a setting does
     private static final Pattern SECONDS = Pattern.compile("[-+]?\\d+");
-    private static final Pattern WITH_UNIT = Pattern.compile("([-+]?\\d+)(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern MILLIS = Pattern.compile("([-+]?\\d+)ms", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DAYS = Pattern.compile("[-+]?\\d+d", Pattern.CASE_INSENSITIVE);
+    private static final Pattern HOURS_MINUTES_SECONDS = Pattern.compile("(?:[-+]?\\d+(?:\\.\\d+)?[hms])+", Pattern.CASE_INSENSITIVE);
 
     private Durations() {
     }
@@ -29,16 +33,15 @@ public final class Durations {
             if (SECONDS.matcher(value).matches()) {
                 return Duration.ofSeconds(Long.parseLong(value));
             }
-            Matcher unit = WITH_UNIT.matcher(value);
-            if (unit.matches()) {
-                long amount = Long.parseLong(unit.group(1));
-                return switch (unit.group(2).toLowerCase()) {
-                    case "ms" -> Duration.ofMillis(amount);
-                    case "s" -> Duration.ofSeconds(amount);
-                    case "m" -> Duration.ofMinutes(amount);
-                    case "h" -> Duration.ofHours(amount);
-                    default -> Duration.ofDays(amount);
-                };
+            Matcher millis = MILLIS.matcher(value);
+            if (millis.matches()) {
+                return Duration.ofMillis(Long.parseLong(millis.group(1)));
+            }
+            if (DAYS.matcher(value).matches()) {
+                return Duration.parse("P" + value);
+            }
+            if (HOURS_MINUTES_SECONDS.matcher(value).matches()) {
+                return Duration.parse("PT" + value);
             }
             return Duration.parse(value);
         } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {

@@ -23,11 +23,14 @@ class DurationsTest {
         assertThat(Durations.parse("2d")).isEqualTo(Duration.ofDays(2));
         assertThat(Durations.parse("PT1H")).isEqualTo(Duration.ofHours(1));
         assertThat(Durations.parse("-5s")).isEqualTo(Duration.ofSeconds(-5));
+        assertThat(Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(Durations.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Durations.parse("10MS")).isEqualTo(Duration.ofMillis(10));
     }
 
     @Test
     void whatIsNoDurationIsRefusedWithTheFormsItTakes() {
-        for (String bad : new String[] {"", "s", "5 minutes", "1.5h", "99999999999999999999s", "9223372036854775807d", "PT"}) {
+        for (String bad : new String[] {"", "s", "5 minutes", "1.5h", "1d2h", "99999999999999999999s", "9223372036854775807d", "PT"}) {
             assertThatThrownBy(() -> Durations.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("is not a duration");
         }

@@ -72,9 +72,12 @@ public final class StepStateMachine {
         return true;
     }
 
-    /** How the job ended, once every step has. */
+    /**
+     * How the job ended, once the ends fed in have ended it: empty while a step is still to
+     * run, and for a job that had ended before them (an aborted job keeps its end).
+     */
     public Optional<JobState> outcome() {
-        return JobGraph.outcome(states);
+        return changes.isEmpty() ? Optional.empty() : JobGraph.outcome(states);
     }
 
     /** The steps changed so far, by index, each with its new values. */

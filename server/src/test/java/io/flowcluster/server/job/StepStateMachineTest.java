@@ -70,6 +70,15 @@ class StepStateMachineTest {
     }
 
     @Test
+    void aLateEndOfAnAbortedJobDoesNotEndItAgain() {
+        StepStateMachine steps = new StepStateMachine(new String[] {"a", "b"}, i -> NO_RETRY,
+                new StepState[] {StepState.ABORTED, StepState.ABORTED}, new int[] {1, 0}, new int[2],
+                new JobGraph(new int[][] {{}, {0}}));
+        assertThat(steps.attemptEnded(0, 1, OK)).isFalse();
+        assertThat(steps.outcome()).as("its end stays the abort's").isEmpty();
+    }
+
+    @Test
     void theJobSucceedsWhenItsLastStepDoes() {
         StepStateMachine steps = new StepStateMachine(new String[] {"a", "b"}, i -> NO_RETRY,
                 new StepState[] {StepState.SUCCEEDED, StepState.RUNNING}, new int[] {1, 1}, new int[2],

@@ -73,6 +73,22 @@ class ExecutionStoreTest extends Stores {
     }
 
     @Test
+    void aLateEndOfAnAbortedJobChangesNothing() {
+        UUID job = submit("aborted", step("a"), step("b", "a"));
+        dispatch(job, 0);
+        assertThat(execution.claim("n", 8)).hasSize(1);
+        jobs.abort(job);
+        jdbi.useHandle(h -> h.execute("update job set finished_at = now() - interval '1 hour' where id = ?", job));
+
+        assertThat(execution.complete(List.of(end(job, 0, 1, OK)))).extracting(Completion::fenced).containsExactly(true);
+
+        assertThat(states(job)).containsExactly("ABORTED", "ABORTED");
+        assertThat(value("select state from job where id = :j", job, String.class)).isEqualTo("ABORTED");
+        assertThat(value("select finished_at < now() - interval '59 minutes' from job where id = :j", job, Boolean.class))
+                .as("the abort's end stays").isTrue();
+    }
+
+    @Test
     void claimsComeMostUrgentFirstAndTheirAttemptRowsAreWrittenWhenTheyEnd() {
         UUID later = submit("later", step("x"));
         UUID earlier = submit("earlier", step("y"));
