@@ -85,8 +85,10 @@ public final class OperatorHarness {
                     restarts++;
                     process = start();
                 }
-            } catch (InterruptedException | IOException e) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                System.out.println("[operator] not supervised any more: " + e.getMessage());
             }
         }
 

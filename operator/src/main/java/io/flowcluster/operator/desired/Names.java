@@ -1,9 +1,9 @@
 package io.flowcluster.operator.desired;
 
-import io.flowcluster.contract.CoordinationNames;
-import io.flowcluster.operator.crd.FlowCluster;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.flowcluster.contract.CoordinationNames;
+import io.flowcluster.operator.crd.FlowCluster;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

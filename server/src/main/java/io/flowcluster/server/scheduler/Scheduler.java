@@ -1,7 +1,8 @@
 package io.flowcluster.server.scheduler;
 
-import io.flowcluster.server.cluster.LeaseKeeper;
+import io.flowcluster.contract.DesiredRing;
 import io.flowcluster.contract.SchedulerState;
+import io.flowcluster.server.cluster.LeaseKeeper;
 import io.flowcluster.server.cluster.RingSource;
 import io.flowcluster.server.cluster.SchedulerLease;
 import io.flowcluster.server.cluster.StatePublisher;
@@ -12,9 +13,8 @@ import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
 import io.flowcluster.server.notify.SchedulerSignal;
 import io.flowcluster.server.notify.WakeupLoop;
-import io.flowcluster.server.ring.AppliedRing;
 import io.flowcluster.server.ring.AppliedRing.LiveMember;
-import io.flowcluster.contract.DesiredRing;
+import io.flowcluster.server.ring.AppliedRing;
 import io.flowcluster.server.ring.HashRing;
 import io.flowcluster.server.ring.Placement;
 import io.flowcluster.server.store.ActiveSteps;

@@ -1,8 +1,8 @@
 package io.flowcluster.server.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flowcluster.server.job.PacketRange;
 import io.flowcluster.server.job.FanoutSpec;
+import io.flowcluster.server.job.PacketRange;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
 import jakarta.inject.Singleton;
