@@ -17,6 +17,8 @@ public final class Durations {
     /** What a FlowCluster spec accepts: longer than zero, far from overflowing, one unit. */
     public static final String SETTING_PATTERN = "^[1-9][0-9]{0,5}(ms|s|m|h)$";
 
+    /** Longer than any duration that can be held; the patterns below never see more (a hostile text overflows their stack). */
+    private static final int MAX_LENGTH = 64;
     // the forms of Quarkus' duration settings, so that a job spec reads as a setting does
     private static final Pattern SECONDS = Pattern.compile("[-+]?\\d+");
     private static final Pattern MILLIS = Pattern.compile("([-+]?\\d+)ms", Pattern.CASE_INSENSITIVE);
@@ -29,6 +31,9 @@ public final class Durations {
     /** @throws IllegalArgumentException when the text is not a duration, or one too long to hold */
     public static Duration parse(String text) {
         String value = text.trim();
+        if (value.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("'" + value.substring(0, 20) + "...' is not a duration (examples: 500ms, 30s, 5m, 1h, PT1M)");
+        }
         try {
             if (SECONDS.matcher(value).matches()) {
                 return Duration.ofSeconds(Long.parseLong(value));

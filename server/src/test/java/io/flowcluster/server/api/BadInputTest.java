@@ -66,6 +66,15 @@ class BadInputTest {
     }
 
     @Test
+    void aDurationTooLongToBeOneIsRefusedWithoutRunningThroughIt() {
+        // thousands of units together once overflowed the stack of the duration pattern: a 500
+        rejectedSubmit("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"kind\": \"noop\", \"timeout\": \""
+                + "1s".repeat(5000) + "\"}]}")
+                .body("errors[0].field", equalTo("steps[0].timeout"))
+                .body("errors[0].message", containsString("is not a duration"));
+    }
+
+    @Test
     void missingNameAndSteps() {
         rejectedSubmit("{\"priority\": 1}")
                 .body("errors.field", hasItem("name"))
