@@ -88,6 +88,9 @@ class ClusterFailoverTest {
             cluster.awaitScheduler(paused, Duration.ofSeconds(15));
             List<String> jobs = submit(cluster, 10, "{\"name\": \"s\", \"shell\": \"sleep 0.5\"}",
                     "{\"name\": \"t\", \"kind\": \"noop\"}");
+            // the lease lapses before the node timeout: wake it only once the new scheduler has declared it dead
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    cluster.count("select count(*) from node where id = ? and declared_dead", paused) == 1);
             cluster.node(paused).signal("CONT");
             await().atMost(FINISH).until(() -> cluster.allInState(jobs, "SUCCEEDED"));
 
