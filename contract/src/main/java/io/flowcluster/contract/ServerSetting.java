@@ -23,6 +23,8 @@ public enum ServerSetting {
     WORKER_WORK_DIR("flow.worker.work-dir"),
     WORKER_DRAIN_TIMEOUT("flow.worker.drain-timeout"),
     WORKER_HIDDEN_PATHS("flow.worker.hidden-paths"),
+    WORKER_MAX_LOG_BYTES("flow.worker.max-log-bytes"),
+    RETENTION_FINISHED("flow.retention.finished"),
     DISTRIBUTION_MODE("flow.distribution.mode"),
     DISTRIBUTION_PACKET_SIZE("flow.distribution.packet-size"),
     DISTRIBUTION_REMOTE_BIAS("flow.distribution.remote-bias"),

@@ -4,6 +4,7 @@ import io.flowcluster.server.cluster.Heartbeat;
 import io.flowcluster.server.fanout.FanoutCoordinator;
 import io.flowcluster.server.fanout.PacketWorker;
 import io.flowcluster.server.notify.Notifications;
+import io.flowcluster.server.retention.RetentionSweeper;
 import io.flowcluster.server.scheduler.Scheduler;
 import io.flowcluster.server.worker.MessageInbox;
 import io.flowcluster.server.worker.Worker;
@@ -23,9 +24,10 @@ class NodeLifecycle {
     private final MessageInbox inbox;
     private final Heartbeat heartbeat;
     private final Scheduler scheduler;
+    private final RetentionSweeper retention;
 
     NodeLifecycle(Notifications notifications, FanoutCoordinator fanout, Worker worker, PacketWorker packets,
-            MessageInbox inbox, Heartbeat heartbeat, Scheduler scheduler) {
+            MessageInbox inbox, Heartbeat heartbeat, Scheduler scheduler, RetentionSweeper retention) {
         this.notifications = notifications;
         this.fanout = fanout;
         this.worker = worker;
@@ -33,6 +35,7 @@ class NodeLifecycle {
         this.inbox = inbox;
         this.heartbeat = heartbeat;
         this.scheduler = scheduler;
+        this.retention = retention;
     }
 
     void start(@Observes StartupEvent event) {
@@ -42,10 +45,12 @@ class NodeLifecycle {
         packets.start(); // after the registration: packets a previous run left go back to their coordinators
         inbox.start();
         heartbeat.start(); // proves alive a node that is registered
-        scheduler.start(); // last: competes for the lease as a working member
+        scheduler.start(); // competes for the lease as a working member
+        retention.start(); // housekeeping, last: it serves no job that is running
     }
 
     void stop(@Observes ShutdownEvent event) {
+        retention.stop();
         scheduler.stop(); // first: a standby takes the lease at once while this node drains
         worker.stop(); // drains: running steps may finish, the rest go back
         packets.stop();

@@ -26,6 +26,8 @@ public final class Defaults {
     public static final String MAX_UNAVAILABLE = "1";
     public static final String SERVICE_TYPE = "ClusterIP";
     public static final String DRAIN_TIMEOUT = "5m";
+    public static final String RETENTION_FINISHED = "30d";
+    public static final String LOG_BYTES_PER_ATTEMPT = "1048576";
     public static final String TOKEN_KEY = "token";
     public static final String URL_KEY = "url";
     public static final String USER_KEY = "user";
@@ -34,6 +36,9 @@ public final class Defaults {
     /** An image reference: [registry[:port]/]path[:tag][@sha256:digest], lowercase path. */
     public static final String IMAGE_PATTERN = "^([a-zA-Z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*"
             + "(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$";
+
+    /** A retention: minutes, hours or days, longer than zero. */
+    public static final String RETENTION_PATTERN = "^[1-9][0-9]{0,5}(m|h|d)$";
 
     private Defaults() {
     }

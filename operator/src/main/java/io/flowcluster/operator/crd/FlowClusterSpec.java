@@ -47,6 +47,9 @@ public class FlowClusterSpec {
     @JsonPropertyDescription("How one job's work is spread: LOCAL (all on its owner) or DISTRIBUTED (packets over the cluster).")
     public DistributionSpec distribution;
 
+    @JsonPropertyDescription("How long finished jobs and how much of each step's output are kept.")
+    public RetentionSpec retention;
+
     @JsonPropertyDescription("The PostgreSQL that holds all state: embedded (managed by the operator, the default) or external.")
     public DatabaseSpec database;
 

@@ -8,6 +8,7 @@ import io.flowcluster.operator.crd.DistributionSpec;
 import io.flowcluster.operator.crd.FlowCluster;
 import io.flowcluster.operator.crd.FlowClusterSpec;
 import io.flowcluster.operator.crd.PlacementSpec;
+import io.flowcluster.operator.crd.RetentionSpec;
 import io.flowcluster.operator.crd.RingSpec;
 import io.flowcluster.operator.crd.SchedulerSpec;
 import java.util.EnumMap;
@@ -36,6 +37,7 @@ public final class ServerSettings {
         RingSpec ring = Optional.ofNullable(spec.ring).orElseGet(RingSpec::new);
         PlacementSpec placement = Optional.ofNullable(spec.placement).orElseGet(PlacementSpec::new);
         DistributionSpec distribution = Optional.ofNullable(spec.distribution).orElseGet(DistributionSpec::new);
+        RetentionSpec retention = Optional.ofNullable(spec.retention).orElseGet(RetentionSpec::new);
         Map<ServerSetting, String> settings = new EnumMap<>(ServerSetting.class);
         settings.put(ServerSetting.COORDINATION, ServerSetting.KUBERNETES);
         settings.put(ServerSetting.CLUSTER_NAME, fc.getMetadata().getName());
@@ -54,6 +56,9 @@ public final class ServerSettings {
         settings.put(ServerSetting.WORKER_TASK_POOL_SIZE, Integer.toString(orDefault(distribution.taskPoolSize, Defaults.TASK_POOL_SIZE)));
         settings.put(ServerSetting.WORKER_WORK_DIR, WORK_DIR);
         settings.put(ServerSetting.WORKER_DRAIN_TIMEOUT, DRAIN_SECONDS + "s");
+        settings.put(ServerSetting.WORKER_MAX_LOG_BYTES,
+                Integer.toString(orDefault(retention.logBytesPerAttempt, Defaults.LOG_BYTES_PER_ATTEMPT)));
+        settings.put(ServerSetting.RETENTION_FINISHED, orDefault(retention.finished, Defaults.RETENTION_FINISHED));
         Map<String, String> env = new TreeMap<>();
         settings.forEach((setting, value) -> env.put(setting.env(), value));
         return env;

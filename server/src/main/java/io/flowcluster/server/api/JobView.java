@@ -1,6 +1,7 @@
 package io.flowcluster.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.flowcluster.contract.Durations;
 import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.store.StoredJob;
@@ -23,11 +24,14 @@ public record JobView(
         Instant submittedAt,
         Instant startedAt,
         Instant finishedAt,
+        String retention,
+        Instant expiresAt,
         Progress progress,
         List<StepView> steps) {
 
     static JobView of(StoredJob job, Progress progress, List<StepView> steps) {
         return new JobView(job.id(), job.name(), job.priority(), job.labels(), job.parameters(), job.state(),
-                job.ownerNode(), job.distribution(), job.submittedAt(), job.startedAt(), job.finishedAt(), progress, steps);
+                job.ownerNode(), job.distribution(), job.submittedAt(), job.startedAt(), job.finishedAt(),
+                Durations.format(job.retention()), job.expiresAt(), progress, steps);
     }
 }

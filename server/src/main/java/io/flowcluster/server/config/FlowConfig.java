@@ -31,6 +31,8 @@ public interface FlowConfig {
 
     Distribution distribution();
 
+    Retention retention();
+
     interface Node {
         /** This node's id; in a pod the operator sets it from {@code POD_NAME}. */
         @WithDefault("${POD_NAME:${HOSTNAME:local}}")
@@ -205,5 +207,19 @@ public interface FlowConfig {
          */
         @WithDefault("0")
         int taskQueueSize();
+    }
+
+    interface Retention {
+        /** How long a job is kept once it has ended, unless its submission says otherwise. */
+        @WithDefault("30d")
+        Duration finished();
+
+        /** How often a node looks for expired jobs; one node at a time deletes them. */
+        @WithDefault("1m")
+        Duration interval();
+
+        /** Jobs deleted per transaction: small, so that a sweep never holds many locks or a long transaction. */
+        @WithDefault("200")
+        int batchSize();
     }
 }

@@ -12,7 +12,9 @@ public record JobSpec(
         Map<String, String> labels,
         Map<String, String> parameters,
         List<StepSpec> steps,
-        DistributionMode distribution) {
+        DistributionMode distribution,
+        /** How long the job is kept once it has ended (a duration); the cluster's {@code flow.retention.finished} if absent. */
+        String retention) {
 
     public DistributionMode distributionOr(DistributionMode clusterDefault) {
         return distribution == null ? clusterDefault : distribution;
@@ -37,6 +39,6 @@ public record JobSpec(
     public JobSpec withDefaults(DistributionMode clusterDefault) {
         return new JobSpec(name, effectivePriority(), effectiveLabels(), effectiveParameters(),
                 steps == null ? List.of() : steps.stream().map(s -> s == null ? null : s.withDefaults()).toList(),
-                distributionOr(clusterDefault));
+                distributionOr(clusterDefault), retention);
     }
 }

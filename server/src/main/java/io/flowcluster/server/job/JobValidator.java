@@ -21,6 +21,8 @@ public final class JobValidator {
     public static final long MAX_FANOUT_ITEMS = 10_000_000;
     /** Longest step timeout: long enough for any build or data job, far from every overflow. */
     public static final Duration MAX_TIMEOUT = Duration.ofDays(30);
+    /** Longest a finished job may be kept: ten years, far from every overflow of a timestamp. */
+    public static final Duration MAX_RETENTION = Duration.ofDays(3650);
     /** Longest retry backoff, first or maximal. */
     public static final Duration MAX_BACKOFF = Duration.ofDays(1);
     static final int MAX_NAME_LENGTH = 200;
@@ -68,6 +70,9 @@ public final class JobValidator {
                 errors.add(new FieldError("parameters." + key, "value must be a string"));
             }
         });
+        if (job.retention() != null) {
+            positiveDuration(job.retention(), MAX_RETENTION, "retention", errors);
+        }
         validateSteps(job.steps(), errors);
         return errors;
     }

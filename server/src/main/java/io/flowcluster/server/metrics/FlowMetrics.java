@@ -30,6 +30,7 @@ public class FlowMetrics {
 
     private final MeterRegistry registry;
     private final Counter submitted;
+    private final Counter deleted;
     private final Timer startLatency;
     private final AtomicLong jobsFinished = new AtomicLong();
     private final MultiGauge ownedJobs;
@@ -39,6 +40,8 @@ public class FlowMetrics {
     FlowMetrics(MeterRegistry registry, DispatchStore dispatchStore, ClusterStore clusterStore) {
         this.registry = registry;
         this.submitted = Counter.builder("flow.jobs.submitted").description("Jobs accepted").register(registry);
+        this.deleted = Counter.builder("flow.jobs.deleted").description("Finished jobs deleted by this node once their retention ran out")
+                .register(registry);
         this.startLatency = Timer.builder("flow.job.start.latency")
                 .description("Time from a job's submission to its first step starting")
                 .publishPercentileHistogram()
@@ -59,6 +62,10 @@ public class FlowMetrics {
 
     public void jobSubmitted() {
         submitted.increment();
+    }
+
+    public void jobsDeleted(int count) {
+        deleted.increment(count);
     }
 
     public void jobFinished(JobState state) {

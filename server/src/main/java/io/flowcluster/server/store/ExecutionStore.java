@@ -169,7 +169,8 @@ public class ExecutionStore {
             List<JobSteps> finished = jobs.values().stream().filter(j -> j.machine.outcome().isPresent()).toList();
             if (!finished.isEmpty()) {
                 h.createUpdate("""
-                        update job j set state = f.state, finished_at = now()
+                        update job j set state = f.state, finished_at = now(),
+                            expires_at = now() + make_interval(secs => j.retention_seconds)
                         from unnest(cast(:ids as uuid[]), cast(:states as text[])) as f(id, state) where j.id = f.id""")
                         .bind("ids", finished.stream().map(j -> j.jobId).toArray(UUID[]::new))
                         .bind("states", finished.stream().map(j -> j.machine.outcome().orElseThrow().name()).toArray(String[]::new))
@@ -259,15 +260,26 @@ public class ExecutionStore {
                 .findOne());
     }
 
-    public void appendLog(List<PendingLogLine> lines) {
-        if (lines.isEmpty()) {
+    public void appendLog(OutputChunk chunk) {
+        if (chunk.isEmpty()) {
             return;
         }
-        jdbi.useHandle(h -> {
+        jdbi.useTransaction(h -> {
+            if (chunk.cutThrough() > 0) {
+                h.createUpdate("""
+                        delete from step_log where job_id = :job and idx = :idx and attempt = :attempt
+                        and line_no between 1 and :cut and stream <> 'system'""")
+                        .bind("job", chunk.jobId()).bind("idx", chunk.index()).bind("attempt", chunk.attempt())
+                        .bind("cut", chunk.cutThrough()).execute();
+            }
+            if (chunk.lines().isEmpty()) {
+                return;
+            }
             PreparedBatch batch = h.prepareBatch("""
                     insert into step_log (job_id, idx, attempt, line_no, stream, at, line)
-                    values (:job, :idx, :attempt, :no, :stream, :at, :line)""");
-            for (PendingLogLine l : lines) {
+                    values (:job, :idx, :attempt, :no, :stream, :at, :line)
+                    on conflict (job_id, idx, attempt, line_no) do update set at = excluded.at, line = excluded.line""");
+            for (PendingLogLine l : chunk.lines()) {
                 batch.bind("job", l.jobId()).bind("idx", l.index()).bind("attempt", l.attempt())
                         .bind("no", l.lineNo()).bind("stream", l.stream()).bind("at", l.at())
                         .bind("line", l.line()).add();

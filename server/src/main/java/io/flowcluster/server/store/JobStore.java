@@ -1,6 +1,8 @@
 package io.flowcluster.server.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flowcluster.contract.Durations;
+import io.flowcluster.server.config.FlowConfig;
 import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.JobSpec;
 import io.flowcluster.server.job.JobState;
@@ -10,9 +12,11 @@ import io.flowcluster.server.job.StepState;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
 import io.flowcluster.server.notify.SchedulerSignal;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,19 +34,26 @@ import org.jdbi.v3.core.statement.Query;
 @Singleton
 public class JobStore {
 
-    private static final String JOB_COLUMNS =
-            "id, seq, name, priority, labels, parameters, state, owner_node, distribution, submitted_at, started_at, finished_at";
+    private static final String JOB_COLUMNS = "id, seq, name, priority, labels, parameters, state, owner_node, distribution,"
+            + " submitted_at, started_at, finished_at, retention_seconds, expires_at";
 
     /** Submissions stored in one transaction at most. */
     private static final int MAX_SUBMISSION_GROUP = 128;
 
     private final Jdbi jdbi;
     private final JsonColumns json;
+    private final Duration defaultRetention;
     private final GroupCommit<PendingJob, Submission> submissions;
 
-    JobStore(Jdbi jdbi, JsonColumns json) {
+    @Inject
+    JobStore(Jdbi jdbi, JsonColumns json, FlowConfig config) {
+        this(jdbi, json, config.retention().finished());
+    }
+
+    JobStore(Jdbi jdbi, JsonColumns json, Duration defaultRetention) {
         this.jdbi = jdbi;
         this.json = json;
+        this.defaultRetention = defaultRetention;
         this.submissions = new GroupCommit<>("submissions", MAX_SUBMISSION_GROUP, this::submitAll);
     }
 
@@ -87,9 +98,10 @@ public class JobStore {
         JobSpec spec = job.spec();
         UUID id = UUID.randomUUID();
         Optional<Long> seq = h.createQuery("""
-                insert into job (id, name, priority, labels, parameters, state, idempotency_key, request_sha256, distribution)
+                insert into job (id, name, priority, labels, parameters, state, idempotency_key, request_sha256, distribution,
+                        retention_seconds)
                 values (:id, :name, :priority, cast(:labels as jsonb), cast(:parameters as jsonb), 'PENDING', :key, :sha,
-                        :distribution)
+                        :distribution, :retention)
                 on conflict (idempotency_key) do nothing
                 returning seq""")
                 .bind("id", id)
@@ -100,6 +112,7 @@ public class JobStore {
                 .bind("key", job.idempotencyKey().orElse(null))
                 .bind("sha", job.requestSha256())
                 .bind("distribution", job.distribution().name())
+                .bind("retention", retention(spec).toSeconds())
                 .mapTo(Long.class)
                 .findOne();
         if (seq.isEmpty()) {
@@ -108,6 +121,12 @@ public class JobStore {
         insertSteps(h, id, seq.get(), spec);
         Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.WORK); // one payload: a batch sends it once
         return new Submission(id, true);
+    }
+
+    /** The job's own retention, else the cluster's; whole seconds, at least one. */
+    private Duration retention(JobSpec spec) {
+        Duration retention = spec.retention() == null ? defaultRetention : Durations.parse(spec.retention());
+        return retention.toSeconds() < 1 ? Duration.ofSeconds(1) : retention;
     }
 
     private static Submission existingSubmission(Handle h, String key, String requestSha256) {
@@ -244,7 +263,9 @@ public class JobStore {
             if (state.get().isTerminal()) {
                 return AbortOutcome.alreadyFinished(state.get());
             }
-            h.createUpdate("update job set state = 'ABORTED', finished_at = now() where id = :id").bind("id", id).execute();
+            h.createUpdate("""
+                    update job set state = 'ABORTED', finished_at = now(), expires_at = now() + make_interval(secs => retention_seconds)
+                    where id = :id""").bind("id", id).execute();
             h.createUpdate("""
                     insert into step_attempt (job_id, idx, attempt, node, started_at, finished_at, outcome, message)
                     select job_id, idx, attempt, node, started_at, now(), 'ABORTED', 'aborted'
@@ -366,7 +387,9 @@ public class JobStore {
                 DistributionMode.valueOf(rs.getString("distribution")),
                 Columns.instant(rs, "submitted_at"),
                 Columns.instant(rs, "started_at"),
-                Columns.instant(rs, "finished_at"));
+                Columns.instant(rs, "finished_at"),
+                Duration.ofSeconds(rs.getLong("retention_seconds")),
+                Columns.instant(rs, "expires_at"));
     }
 
     private StoredMessage message(ResultSet rs) throws SQLException {

@@ -2,6 +2,7 @@ package io.flowcluster.server.store;
 
 import io.flowcluster.server.job.DistributionMode;
 import io.flowcluster.server.job.JobState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -18,5 +19,9 @@ public record StoredJob(
         DistributionMode distribution,
         Instant submittedAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        /** How long the job is kept once it has ended. */
+        Duration retention,
+        /** When it will be deleted; null until it ends. */
+        Instant expiresAt) {
 }

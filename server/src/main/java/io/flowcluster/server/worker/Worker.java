@@ -270,7 +270,6 @@ public class Worker {
                 metrics.jobStarted(Duration.between(claim.submittedAt(), startedAt));
             }
             AttemptResult result = run(execution);
-            execution.output().finish();
             execution.flush(store);
             metrics.attemptFinished(result.outcome());
             if (execution.stopReason() == Execution.StopReason.HANDED_BACK) {

@@ -60,7 +60,7 @@ class BadInputTest {
     void unknownFieldsAtAnyDepth() {
         rejectedSubmit("{\"name\": \"x\", \"colour\": \"red\", \"steps\": [{\"name\": \"a\", \"kind\": \"noop\"}]}")
                 .body("errors[0].field", equalTo("colour"))
-                .body("errors[0].message", containsString("unknown field 'colour'; known fields: distribution, labels, name, parameters, priority, steps"));
+                .body("errors[0].message", containsString("unknown field 'colour'; known fields: distribution, labels, name, parameters, priority, retention, steps"));
         rejectedSubmit("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"kind\": \"noop\", \"retry\": 3}]}")
                 .body("errors[0].field", equalTo("steps[0].retry"));
     }
@@ -79,6 +79,14 @@ class BadInputTest {
         rejectedSubmit("{\"priority\": 1}")
                 .body("errors.field", hasItem("name"))
                 .body("errors.field", hasItem("steps"));
+    }
+
+    @Test
+    void aRetentionOfNothingOrOfCenturiesIsRefused() {
+        for (String retention : new String[] {"0s", "-1d", "36500d", "forever"}) {
+            rejectedSubmit("{\"name\": \"x\", \"retention\": \"" + retention + "\", \"steps\": [{\"name\": \"a\", \"kind\": \"noop\"}]}")
+                    .body("errors[0].field", equalTo("retention"));
+        }
     }
 
     @Test

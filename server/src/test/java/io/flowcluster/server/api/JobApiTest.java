@@ -7,6 +7,7 @@ import static io.flowcluster.server.FlowApi.submit;
 import static io.flowcluster.server.FlowApi.submitRaw;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -18,6 +19,8 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -55,8 +58,30 @@ class JobApiTest {
         JsonPath done = awaitState(id, "SUCCEEDED");
         assertThat(done.getString("owner")).isEqualTo("test-node");
         assertThat(done.getInt("progress.percent")).isEqualTo(100);
+        assertThat(done.getString("retention")).as("the cluster's default").isEqualTo("30d");
+        assertThat(Duration.between(Instant.parse(done.getString("finishedAt")), Instant.parse(done.getString("expiresAt"))))
+                .isEqualTo(Duration.ofDays(30));
         api().get("/api/v1/jobs/" + id + "/log").then().statusCode(200)
                 .body(containsString("greet#1 test-node stdout | hello world"));
+    }
+
+    @Test
+    void aJobKeptForItsOwnRetentionSaysWhenItExpires() {
+        UUID id = submit("""
+                {"name": "short-lived", "retention": "90m", "steps": [{"name": "a", "kind": "noop"}]}""");
+        JsonPath done = awaitState(id, "SUCCEEDED");
+        assertThat(done.getString("retention")).isEqualTo("90m");
+        assertThat(Duration.between(Instant.parse(done.getString("finishedAt")), Instant.parse(done.getString("expiresAt"))))
+                .isEqualTo(Duration.ofMinutes(90));
+    }
+
+    @Test
+    void aJobPastItsRetentionIsDeletedWithItsLog() {
+        UUID id = submit("""
+                {"name": "ephemeral", "retention": "1s", "steps": [{"name": "a", "shell": "echo hi"}]}""");
+        awaitState(id, "SUCCEEDED");
+        await().atMost(Duration.ofSeconds(15)).until(() -> api().get("/api/v1/jobs/" + id).statusCode() == 404);
+        api().get("/api/v1/jobs/" + id + "/log").then().statusCode(404);
     }
 
     @Test

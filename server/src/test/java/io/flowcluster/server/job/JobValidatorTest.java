@@ -21,7 +21,7 @@ class JobValidatorTest {
     }
 
     private static JobSpec job(StepSpec... steps) {
-        return new JobSpec("build", 0, null, null, Arrays.asList(steps), null);
+        return new JobSpec("build", 0, null, null, Arrays.asList(steps), null, null);
     }
 
     private List<FieldError> errors(JobSpec job) {
@@ -35,20 +35,20 @@ class JobValidatorTest {
 
     @Test
     void nameIsRequired() {
-        assertThat(errors(new JobSpec(" ", null, null, null, List.of(noop("a")), null)))
+        assertThat(errors(new JobSpec(" ", null, null, null, List.of(noop("a")), null, null)))
                 .containsExactly(new FieldError("name", "is required"));
     }
 
     @Test
     void priorityMustBeInRange() {
-        assertThat(errors(new JobSpec("j", 1001, null, null, List.of(noop("a")), null)))
+        assertThat(errors(new JobSpec("j", 1001, null, null, List.of(noop("a")), null, null)))
                 .extracting(FieldError::field).containsExactly("priority");
-        assertThat(errors(new JobSpec("j", -1000, null, null, List.of(noop("a")), null))).isEmpty();
+        assertThat(errors(new JobSpec("j", -1000, null, null, List.of(noop("a")), null, null))).isEmpty();
     }
 
     @Test
     void stepsAreRequiredAndBounded() {
-        assertThat(errors(new JobSpec("j", null, null, null, List.of(), null)))
+        assertThat(errors(new JobSpec("j", null, null, null, List.of(), null, null)))
                 .containsExactly(new FieldError("steps", "at least one step is required"));
         assertThat(errors(job(noop("a"), noop("b"), noop("c"), noop("d"), noop("e"), noop("f"))))
                 .extracting(FieldError::message).containsExactly("has 6 steps; at most 5 are allowed");
@@ -174,7 +174,7 @@ class JobValidatorTest {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("1st", "x");
         StepSpec step = new StepSpec("a", null, null, "true", Map.of("NOT-VALID", "x"), "/etc", null, null, null, null, null);
-        assertThat(errors(new JobSpec("j", null, labels, params, List.of(step), null))).extracting(FieldError::field)
+        assertThat(errors(new JobSpec("j", null, labels, params, List.of(step), null, null))).extracting(FieldError::field)
                 .containsExactly("labels.-bad", "parameters.1st", "steps[0].env.NOT-VALID", "steps[0].workingDir");
     }
 

@@ -107,7 +107,7 @@ class ClusterStoreTest extends Stores {
 
     private static UUID submit(String name) {
         StepSpec step = new StepSpec("only", "noop", null, null, null, null, null, null, null, null, null);
-        return jobs.submit(new JobSpec(name, 0, null, null, List.of(step), null), DistributionMode.LOCAL, Optional.empty(), name).jobId();
+        return jobs.submit(new JobSpec(name, 0, null, null, List.of(step), null, null), DistributionMode.LOCAL, Optional.empty(), name).jobId();
     }
 
     private static String stepState(UUID job) {

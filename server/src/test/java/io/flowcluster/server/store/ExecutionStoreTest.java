@@ -9,6 +9,8 @@ import io.flowcluster.server.job.JobSpec;
 import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.job.RetrySpec;
 import io.flowcluster.server.job.StepSpec;
+import io.flowcluster.server.worker.OutputLimits;
+import io.flowcluster.server.worker.StepOutput;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +131,28 @@ class ExecutionStoreTest extends Stores {
         assertThat(states(two)).containsExactly("READY", "READY");
     }
 
+    /** The store applies what the output keeps: the tail, the server's own lines, one marker replaced in place. */
+    @Test
+    void aLogKeepsItsTailAcrossFlushes() {
+        UUID job = submit("chatty", step("talk"));
+        assertThat(dispatch.dispatch(List.of(new Dispatch(job, 0, "n", "n", true, true)), "sched", epoch)).isEqualTo(1);
+        StepOutput output = new StepOutput(job, 0, 1, new OutputLimits(1000, 3, 100));
+        output.append("stdout", "1");
+        output.append("stdout", "2");
+        output.system("[a line of the server's]");
+        output.append("stdout", "3");
+        execution.appendLog(output.drain());
+        output.append("stdout", "4");
+        output.append("stdout", "5");
+        execution.appendLog(output.drain());
+        output.append("stdout", "6");
+        execution.appendLog(output.drain());
+
+        assertThat(jobs.log(job)).extracting(LogLine::line).containsExactly(
+                "[output cut: 3 lines (6 bytes) dropped; the log keeps the last 1000 bytes or 3 lines of each attempt]",
+                "[a line of the server's]", "4", "5", "6");
+    }
+
     private static AttemptEnd end(UUID job, int index, int attempt, AttemptResult result) {
         return new AttemptEnd(job, index, attempt, result, "n", true, java.time.Instant.now());
     }
@@ -150,7 +174,7 @@ class ExecutionStoreTest extends Stores {
     }
 
     private static UUID submit(String name, StepSpec... steps) {
-        return jobs.submit(new JobSpec(name, 0, null, null, List.of(steps), null), DistributionMode.LOCAL, Optional.empty(), name)
+        return jobs.submit(new JobSpec(name, 0, null, null, List.of(steps), null, null), DistributionMode.LOCAL, Optional.empty(), name)
                 .jobId();
     }
 

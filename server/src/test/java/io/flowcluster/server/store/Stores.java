@@ -2,6 +2,7 @@ package io.flowcluster.server.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowcluster.server.TestDatabase;
+import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +29,7 @@ abstract class Stores {
         cluster = new ClusterStore(jdbi);
         dispatch = new DispatchStore(jdbi);
         execution = new ExecutionStore(jdbi, json);
-        jobs = new JobStore(jdbi, json);
+        jobs = new JobStore(jdbi, json, Duration.ofDays(30));
     }
 
     @AfterAll

@@ -124,7 +124,7 @@ class ExecutionTest {
         String text = log(id);
         assertThat(text).containsSubsequence("talk#1 test-node stdout | one", "talk#1 test-node stderr | two",
                 "talk#1 test-node stdout | three", "flood#1");
-        assertThat(text).contains("[output truncated: more than 65536 bytes or 10000 lines; the rest of this attempt's output is dropped]");
+        assertThat(text).contains("[output cut: 135 lines (135135 bytes) dropped; the log keeps the last 65536 bytes or 10000 lines of each attempt]");
         List<Map<String, Object>> lines = api().accept(ContentType.JSON).get("/api/v1/jobs/" + id + "/log")
                 .then().statusCode(200).extract().jsonPath().getList("$");
         long floodBytes = lines.stream().filter(l -> l.get("step").equals("flood") && l.get("stream").equals("stdout"))

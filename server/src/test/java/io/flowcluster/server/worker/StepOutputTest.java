@@ -1,9 +1,10 @@
 package io.flowcluster.server.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
+import io.flowcluster.server.store.OutputChunk;
 import io.flowcluster.server.store.PendingLogLine;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -14,25 +15,43 @@ class StepOutputTest {
         StepOutput out = new StepOutput(UUID.randomUUID(), 0, 1, new OutputLimits(1000, 100, 100));
         out.append("stdout", "one");
         out.append("stderr", "two");
-        List<PendingLogLine> first = out.drain();
+        OutputChunk first = out.drain();
         out.append("stdout", "three");
-        assertThat(first).extracting(PendingLogLine::lineNo).containsExactly(1, 2);
-        assertThat(out.drain()).extracting(PendingLogLine::line, PendingLogLine::lineNo)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("three", 3));
-        assertThat(out.drain()).isEmpty();
+        assertThat(first.lines()).extracting(PendingLogLine::lineNo).containsExactly(1, 2);
+        assertThat(out.drain().lines()).extracting(PendingLogLine::line, PendingLogLine::lineNo).containsExactly(tuple("three", 3));
+        assertThat(out.drain().isEmpty()).isTrue();
     }
 
     @Test
-    void keepsOutputUpToTheLimitThenMarksTheCutOnce() {
-        StepOutput out = new StepOutput(UUID.randomUUID(), 0, 1, new OutputLimits(10, 100, 100));
+    void keepsTheTailAndMarksTheCutAsLineZero() {
+        StepOutput out = new StepOutput(UUID.randomUUID(), 0, 1, new OutputLimits(12, 100, 100));
         out.append("stdout", "12345"); // 6 bytes with its newline
-        out.append("stdout", "67890"); // would make 12
-        out.append("stdout", "more");
-        out.finish();
-        assertThat(out.drain()).extracting(PendingLogLine::line)
-                .containsExactly("12345", "[output truncated: more than 10 bytes or 100 lines; the rest of this attempt's output is dropped]",
-                        "[2 lines (11 bytes) of output were dropped]");
-        assertThat(out.droppedBytes()).isEqualTo(11);
+        out.append("stdout", "67890"); // 12: still fits
+        out.append("stdout", "abc"); // 16: the first line goes
+        OutputChunk chunk = out.drain();
+        assertThat(chunk.lines()).extracting(PendingLogLine::lineNo, PendingLogLine::line).containsExactly(
+                tuple(0, "[output cut: 1 lines (6 bytes) dropped; the log keeps the last 12 bytes or 100 lines of each attempt]"),
+                tuple(2, "67890"), tuple(3, "abc"));
+        assertThat(chunk.cutThrough()).as("nothing cut had been written yet").isZero();
+    }
+
+    @Test
+    void linesWrittenAlreadyAreDeletedWithTheNextFlushAndTheMarkerReplaced() {
+        StepOutput out = new StepOutput(UUID.randomUUID(), 0, 1, new OutputLimits(1000, 2, 100));
+        out.append("stdout", "a");
+        out.append("stdout", "b");
+        out.drain();
+        out.append("stdout", "c");
+        out.append("stdout", "d");
+        OutputChunk chunk = out.drain();
+        assertThat(chunk.cutThrough()).isEqualTo(2);
+        assertThat(chunk.lines()).extracting(PendingLogLine::lineNo).containsExactly(0, 3, 4);
+        out.append("stdout", "e");
+        OutputChunk next = out.drain();
+        assertThat(next.cutThrough()).isEqualTo(3);
+        assertThat(next.lines()).extracting(PendingLogLine::lineNo, PendingLogLine::line)
+                .containsExactly(tuple(0, "[output cut: 3 lines (6 bytes) dropped; the log keeps the last 1000 bytes or 2 lines of each attempt]"),
+                        tuple(5, "e"));
     }
 
     @Test
@@ -41,17 +60,30 @@ class StepOutputTest {
         for (int i = 0; i < 300_000; i++) {
             out.append("stdout", "");
         }
-        out.finish();
-        List<PendingLogLine> lines = out.drain();
-        assertThat(lines).hasSize(1002);
-        assertThat(lines.get(1001).line()).isEqualTo("[299000 lines (299000 bytes) of output were dropped]");
+        OutputChunk chunk = out.drain();
+        assertThat(chunk.lines()).hasSize(1001);
+        assertThat(chunk.lines().get(0).line()).startsWith("[output cut: 299000 lines (299000 bytes) dropped;");
+        assertThat(chunk.lines().get(1).lineNo()).isEqualTo(299_001);
+        assertThat(out.cutBytes()).isEqualTo(299_000);
     }
 
     @Test
-    void nothingMoreIsKeptOnceTheOutputWasCut() {
-        StepOutput out = new StepOutput(UUID.randomUUID(), 0, 1, new OutputLimits(10, 100, 100));
-        out.append("stdout", "0123456789abc");
+    void theServersOwnLinesAreNeverCut() {
+        StepOutput out = new StepOutput(UUID.randomUUID(), 0, 1, new OutputLimits(1000, 1, 100));
+        out.system("[job aborted: stopping the step]");
         out.append("stdout", "x");
-        assertThat(out.drain()).extracting(PendingLogLine::line).hasSize(1).allMatch(l -> l.startsWith("[output truncated"));
+        out.append("stdout", "y");
+        assertThat(out.drain().lines()).extracting(PendingLogLine::line).containsExactly(
+                "[output cut: 1 lines (2 bytes) dropped; the log keeps the last 1000 bytes or 1 lines of each attempt]",
+                "[job aborted: stopping the step]", "y");
+    }
+
+    @Test
+    void aLineLargerThanTheWholeLimitIsCutAndTheRestKept() {
+        StepOutput out = new StepOutput(UUID.randomUUID(), 0, 1, new OutputLimits(10, 100, 100));
+        out.append("stdout", "keep");
+        out.append("stdout", "0123456789abc");
+        assertThat(out.drain().lines()).extracting(PendingLogLine::line).containsExactly(
+                "[output cut: 1 lines (14 bytes) dropped; the log keeps the last 10 bytes or 100 lines of each attempt]", "keep");
     }
 }
