@@ -225,6 +225,27 @@ async function drawJobs() {
   $("page-info").textContent = "page " + view.page.length + (jobs.items.length ? "" : ": no jobs match");
 }
 
+/** Schedules by name (the first page): when each fires next, what its ticks became; Pause and Resume replace it with paused flipped. */
+async function drawSchedules() {
+  const page = await api("/api/v1/schedules?limit=20");
+  fill($("schedules"), page.items, (row, s) => {
+    row.className = "schedule" + (s.paused ? " paused" : "");
+    row.dataset.name = s.name;
+    cell(row, s.name);
+    cell(row, (s.cron ? "cron " + s.cron : "every " + s.interval) + (s.timeZone === "UTC" ? "" : " (" + s.timeZone + ")"));
+    cell(row, s.paused ? "paused" : s.nextFireTimes.length ? new Date(s.nextFireTimes[0]).toLocaleString() : "never");
+    cell(row, s.lastTick ? new Date(s.lastTick).toLocaleString() : "");
+    cell(row, s.fired); cell(row, s.missed); cell(row, s.skipped);
+    const b = el("button", { type: "button", class: s.paused ? "resume" : "pause" }, s.paused ? "Resume" : "Pause");
+    const body = Object.assign({}, s, { paused: !s.paused });
+    ["name", "nextFireTimes", "lastTick", "fired", "missed", "skipped", "createdAt", "updatedAt", "lastRuns"].forEach(k => delete body[k]);
+    b.onclick = () => act((s.paused ? "Resume " : "Pause ") + s.name + "?" + (s.paused ? " Its ticks count from now." : " No tick fires until it is resumed."),
+      () => api("/api/v1/schedules/" + encodeURIComponent(s.name), { method: "PUT", body }));
+    row.insertCell().appendChild(b);
+  });
+  $("schedules-info").textContent = page.items.length ? (page.next ? "the first " + page.items.length + " by name" : "") : "no schedules";
+}
+
 function openJob(id) {
   view.job = id;
   view.step = null;
@@ -364,6 +385,7 @@ async function refresh() {
     drawMembers(cluster);
     sample(cluster, await queueDepth());
     await drawJobs();
+    await drawSchedules();
     if (view.job) { await drawDetail(); }
     connected(true);
     $("error").textContent = "";

@@ -5,6 +5,7 @@ import io.flowcluster.server.fanout.FanoutCoordinator;
 import io.flowcluster.server.fanout.PacketWorker;
 import io.flowcluster.server.notify.Notifications;
 import io.flowcluster.server.retention.RetentionSweeper;
+import io.flowcluster.server.scheduler.ScheduleFiring;
 import io.flowcluster.server.scheduler.Scheduler;
 import io.flowcluster.server.worker.MessageInbox;
 import io.flowcluster.server.worker.Worker;
@@ -24,10 +25,12 @@ class NodeLifecycle {
     private final MessageInbox inbox;
     private final Heartbeat heartbeat;
     private final Scheduler scheduler;
+    private final ScheduleFiring schedules;
     private final RetentionSweeper retention;
 
     NodeLifecycle(Notifications notifications, FanoutCoordinator fanout, Worker worker, PacketWorker packets,
-            MessageInbox inbox, Heartbeat heartbeat, Scheduler scheduler, RetentionSweeper retention) {
+            MessageInbox inbox, Heartbeat heartbeat, Scheduler scheduler, ScheduleFiring schedules,
+            RetentionSweeper retention) {
         this.notifications = notifications;
         this.fanout = fanout;
         this.worker = worker;
@@ -35,6 +38,7 @@ class NodeLifecycle {
         this.inbox = inbox;
         this.heartbeat = heartbeat;
         this.scheduler = scheduler;
+        this.schedules = schedules;
         this.retention = retention;
     }
 
@@ -46,12 +50,14 @@ class NodeLifecycle {
         inbox.start();
         heartbeat.start(); // proves alive a node that is registered
         scheduler.start(); // competes for the lease as a working member
+        schedules.start(); // fires ticks while the scheduler holds the lease
         retention.start(); // housekeeping, last: it serves no job that is running
     }
 
     void stop(@Observes ShutdownEvent event) {
         retention.stop();
-        scheduler.stop(); // first: a standby takes the lease at once while this node drains
+        schedules.stop(); // no tick fires under a lease about to be given up
+        scheduler.stop(); // then: a standby takes the lease at once while this node drains
         worker.stop(); // drains: running steps may finish, the rest go back
         packets.stop();
         heartbeat.stop(); // after the drain: the node stays a live member while it drains

@@ -83,6 +83,46 @@ class SubmissionFuzzTest {
         }
     }
 
+    /** Schedules: cron expressions, zones and policies of every kind, each with a job that the submission fuzz makes. */
+    @Property(tries = 300)
+    void noScheduleGetsA5xx(@ForAll("schedules") String body) throws Exception {
+        ServerProcess node = cluster.node("node-a");
+        HttpResponse<String> r = node.post("/api/v1/schedules", body);
+        Statistics.label("status").collect(r.statusCode());
+        assertThat(r.statusCode()).as("%s -> %s", body, r.body()).isIn(201, 400, 409, 413, 415);
+        if (r.statusCode() >= 400) {
+            assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(r.body()).contains("\"status\":" + r.statusCode()).doesNotContain("io.flowcluster").doesNotContain("java.");
+        }
+    }
+
+    @Provide
+    Arbitrary<String> schedules() {
+        return Arbitraries.frequencyOf(Tuple.of(9, Arbitraries.randomValue(SubmissionFuzzTest::schedule)),
+                Tuple.of(1, Arbitraries.randomValue(r -> anyJson(r, 3)))).map(SubmissionFuzzTest::json);
+    }
+
+    private static Map<String, Object> schedule(Random r) {
+        Map<String, Object> schedule = new LinkedHashMap<>();
+        putMostly(r, schedule, "name", 0.95, () -> "fuzz-" + r.nextInt(100_000), () -> text(r));
+        if (r.nextBoolean()) {
+            putMostly(r, schedule, "cron", 0.95, () -> List.of("0 3 * * *", "*/5 * * * *", "0 0 * * 1-5", "*/10 * * * * *",
+                    "0 0 29 2 *", "@daily", "0 0 L * ?", "0 0 31 2 *").get(r.nextInt(8)),
+                    () -> List.of("* * * * * * *", "99 * * * *", "*/0 * * * *", "1-0 * * * *", "? ? ? ? ?", "", "     ",
+                            "0 0 1W * ?", "#", "0 0 1,".repeat(200)).get(r.nextInt(10)));
+        } else {
+            putMostly(r, schedule, "interval", 0.95, () -> List.of("1h", "15m", "1d").get(r.nextInt(3)), () -> duration(r));
+        }
+        putMostly(r, schedule, "timeZone", 0.4, () -> List.of("UTC", "Europe/Berlin", "America/New_York").get(r.nextInt(3)),
+                () -> List.of("Mars/Base", "+25:00", "GMT+99", "", "../../etc/passwd", "Z").get(r.nextInt(6)));
+        putMostly(r, schedule, "misfirePolicy", 0.3, () -> List.of("skip", "fire-once", "fire-all").get(r.nextInt(3)), () -> text(r));
+        putMostly(r, schedule, "concurrencyPolicy", 0.3, () -> List.of("allow", "forbid", "replace").get(r.nextInt(3)), () -> text(r));
+        putMostly(r, schedule, "maxCatchUp", 0.2, () -> 1 + r.nextInt(100), () -> extreme(r));
+        putMostly(r, schedule, "paused", 0.97, () -> true, () -> anyJson(r, 0)); // paused: the fuzz must not fill the node with jobs
+        putMostly(r, schedule, "job", 0.95, () -> job(r), () -> anyJson(r, 2));
+        return schedule;
+    }
+
     /** Mostly lists of entries with a job and perhaps a key, repeated keys among them; now and then anything. */
     @Provide
     Arbitrary<String> batches() {

@@ -100,7 +100,7 @@ public class JobResource {
         JobSpec spec = reader.read(body, JobSpec.class);
         List<FieldError> errors = validator.validate(spec);
         if (!errors.isEmpty()) {
-            throw new ProblemException(ProblemException.Type.INVALID_REQUEST, summary(errors), errors);
+            throw ProblemException.invalid(errors);
         }
         Optional<String> key = Optional.ofNullable(idempotencyKey);
         if (key.isPresent() && !IDEMPOTENCY_KEY.matcher(key.get()).matches()) {
@@ -143,7 +143,7 @@ public class JobResource {
             }
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(ProblemException.Type.INVALID_REQUEST, summary(errors), errors);
+            throw ProblemException.invalid(errors);
         }
         List<JobStore.PendingJob> pending = batch.jobs().stream()
                 .map(item -> pendingJob(item.job(), Optional.ofNullable(item.idempotencyKey()))).toList();
@@ -311,10 +311,6 @@ public class JobResource {
         return new ProblemException(ProblemException.Type.NOT_FOUND, "no job with id '" + id + "'");
     }
 
-    private static String summary(List<FieldError> errors) {
-        return errors.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; "));
-    }
-
     private static Set<JobState> parseStates(List<String> values) {
         Set<JobState> states = EnumSet.noneOf(JobState.class);
         for (String value : values) {
@@ -345,7 +341,7 @@ public class JobResource {
             }
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(ProblemException.Type.INVALID_REQUEST, summary(errors), errors);
+            throw ProblemException.invalid(errors);
         }
         return labels;
     }
@@ -364,7 +360,7 @@ public class JobResource {
         return parseInt("limit", value, 1, MAX_PAGE);
     }
 
-    private static int parseInt(String name, String value, int min, int max) {
+    static int parseInt(String name, String value, int min, int max) {
         try {
             int n = Integer.parseInt(value);
             if (n >= min && n <= max) {

@@ -26,12 +26,18 @@ public record JobView(
         Instant finishedAt,
         String retention,
         Instant expiresAt,
+        /** The schedule and tick that made the job; absent for a job submitted. */
+        ScheduledBy schedule,
         Progress progress,
         List<StepView> steps) {
 
     static JobView of(StoredJob job, Progress progress, List<StepView> steps) {
         return new JobView(job.id(), job.name(), job.priority(), job.labels(), job.parameters(), job.state(),
                 job.ownerNode(), job.distribution(), job.submittedAt(), job.startedAt(), job.finishedAt(),
-                Durations.format(job.retention()), job.expiresAt(), progress, steps);
+                Durations.format(job.retention()), job.expiresAt(),
+                job.schedule() == null ? null : new ScheduledBy(job.schedule().schedule(), job.schedule().at()), progress, steps);
+    }
+
+    public record ScheduledBy(String name, Instant tick) {
     }
 }

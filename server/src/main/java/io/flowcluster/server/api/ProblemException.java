@@ -2,6 +2,7 @@ package io.flowcluster.server.api;
 
 import io.flowcluster.server.job.FieldError;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** Ends a request with a problem+json response. */
 public class ProblemException extends RuntimeException {
@@ -13,6 +14,7 @@ public class ProblemException extends RuntimeException {
         UNAUTHORIZED("unauthorized", "Missing or wrong API token", 401),
         NOT_FOUND("not-found", "Not found", 404),
         JOB_FINISHED("job-finished", "Job has finished", 409),
+        SCHEDULE_EXISTS("schedule-exists", "A schedule of that name exists", 409),
         MEMBER_DEAD("member-dead", "Member is dead", 409),
         BODY_TOO_LARGE("body-too-large", "Request body too large", 413),
         UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
@@ -54,6 +56,12 @@ public class ProblemException extends RuntimeException {
         super(detail);
         this.type = type;
         this.errors = errors;
+    }
+
+    /** A 400 that lists every field's error, and sums them up in its detail. */
+    public static ProblemException invalid(List<FieldError> errors) {
+        return new ProblemException(Type.INVALID_REQUEST,
+                errors.stream().map(e -> e.field() + ": " + e.message()).collect(Collectors.joining("; ")), errors);
     }
 
     public Type type() {

@@ -33,6 +33,8 @@ public interface FlowConfig {
 
     Retention retention();
 
+    Schedules schedules();
+
     interface Node {
         /** This node's id; in a pod the operator sets it from {@code POD_NAME}. */
         @WithDefault("${POD_NAME:${HOSTNAME:local}}")
@@ -220,6 +222,19 @@ public interface FlowConfig {
 
         /** Jobs deleted per transaction: small, so that a sweep never holds many locks or a long transaction. */
         @WithDefault("200")
+        int batchSize();
+    }
+
+    interface Schedules {
+        /**
+         * A tick fired later than this after its time (no scheduler ran, or it was busy) is late:
+         * its schedule's misfire policy decides whether it still fires.
+         */
+        @WithDefault("60s")
+        Duration misfireThreshold();
+
+        /** Schedules fired per transaction. */
+        @WithDefault("500")
         int batchSize();
     }
 }

@@ -32,6 +32,7 @@ public class FlowMetrics {
     private final Counter submitted;
     private final Counter deleted;
     private final Timer startLatency;
+    private final Timer tickLateness;
     private final AtomicLong jobsFinished = new AtomicLong();
     private final MultiGauge ownedJobs;
     private final MultiGauge runningSteps;
@@ -41,6 +42,10 @@ public class FlowMetrics {
         this.registry = registry;
         this.submitted = Counter.builder("flow.jobs.submitted").description("Jobs accepted").register(registry);
         this.deleted = Counter.builder("flow.jobs.deleted").description("Finished jobs deleted by this node once their retention ran out")
+                .register(registry);
+        this.tickLateness = Timer.builder("flow.schedule.tick.lateness")
+                .description("Time from a schedule's tick to the commit of its job")
+                .publishPercentileHistogram()
                 .register(registry);
         this.startLatency = Timer.builder("flow.job.start.latency")
                 .description("Time from a job's submission to its first step starting")
@@ -62,6 +67,21 @@ public class FlowMetrics {
 
     public void jobSubmitted() {
         submitted.increment();
+    }
+
+    /** Ticks the scheduler handled: fired (with how late each fired), missed (too late for the policy), skipped (a run still going). */
+    public void scheduleTicks(List<Duration> lateness, long missed, long skipped) {
+        lateness.forEach(tickLateness::record);
+        ticks("fired", lateness.size());
+        ticks("missed", missed);
+        ticks("skipped", skipped);
+    }
+
+    private void ticks(String outcome, long count) {
+        if (count > 0) {
+            Counter.builder("flow.schedule.ticks").description("Schedule ticks the scheduler on this node handled, by what became of them")
+                    .tag("outcome", outcome).register(registry).increment(count);
+        }
     }
 
     public void jobsDeleted(int count) {

@@ -107,6 +107,11 @@ public class Scheduler {
         lease.stop();
     }
 
+    /** The epoch of the lease this node holds, empty while it does not: what its writes are fenced by. */
+    public OptionalLong epoch() {
+        return lease.current();
+    }
+
     /** On the listener thread: notes what the signal says and wakes the loop. */
     private void onSignal(String payload) {
         if (lease.current().isEmpty()) {

@@ -35,7 +35,7 @@ import org.jdbi.v3.core.statement.Query;
 public class JobStore {
 
     private static final String JOB_COLUMNS = "id, seq, name, priority, labels, parameters, state, owner_node, distribution,"
-            + " submitted_at, started_at, finished_at, retention_seconds, expires_at";
+            + " submitted_at, started_at, finished_at, retention_seconds, expires_at, schedule_name, schedule_tick";
 
     /** Submissions stored in one transaction at most. */
     private static final int MAX_SUBMISSION_GROUP = 128;
@@ -95,14 +95,30 @@ public class JobStore {
     }
 
     private Submission submit(Handle h, PendingJob job) {
-        JobSpec spec = job.spec();
         UUID id = UUID.randomUUID();
+        if (!insert(h, id, job, null)) {
+            return existingSubmission(h, job.idempotencyKey().orElseThrow(), job.requestSha256());
+        }
+        return new Submission(id, true);
+    }
+
+    /**
+     * Stores the job a schedule's tick makes, in the caller's transaction (the one that moves
+     * the schedule on); false when that tick has its job already.
+     */
+    boolean submitScheduled(Handle h, UUID id, JobSpec spec, DistributionMode distribution, ScheduleTick tick) {
+        return insert(h, id, new PendingJob(spec, distribution, Optional.empty(), null), tick);
+    }
+
+    /** Inserts the job and its steps; false when a unique key (idempotency key, schedule tick) says it exists. */
+    private boolean insert(Handle h, UUID id, PendingJob job, ScheduleTick tick) {
+        JobSpec spec = job.spec();
         Optional<Long> seq = h.createQuery("""
                 insert into job (id, name, priority, labels, parameters, state, idempotency_key, request_sha256, distribution,
-                        retention_seconds)
+                        retention_seconds, schedule_name, schedule_tick)
                 values (:id, :name, :priority, cast(:labels as jsonb), cast(:parameters as jsonb), 'PENDING', :key, :sha,
-                        :distribution, :retention)
-                on conflict (idempotency_key) do nothing
+                        :distribution, :retention, :schedule, :tick)
+                on conflict do nothing
                 returning seq""")
                 .bind("id", id)
                 .bind("name", spec.name())
@@ -113,14 +129,16 @@ public class JobStore {
                 .bind("sha", job.requestSha256())
                 .bind("distribution", job.distribution().name())
                 .bind("retention", retention(spec).toSeconds())
+                .bind("schedule", tick == null ? null : tick.schedule())
+                .bind("tick", tick == null ? null : tick.at())
                 .mapTo(Long.class)
                 .findOne();
         if (seq.isEmpty()) {
-            return existingSubmission(h, job.idempotencyKey().orElseThrow(), job.requestSha256());
+            return false;
         }
         insertSteps(h, id, seq.get(), spec);
         Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.WORK); // one payload: a batch sends it once
-        return new Submission(id, true);
+        return true;
     }
 
     /** The job's own retention, else the cluster's; whole seconds, at least one. */
@@ -171,6 +189,16 @@ public class JobStore {
                 .bind("id", id)
                 .map((rs, ctx) -> job(rs))
                 .findOne());
+    }
+
+    /** The jobs a schedule made, latest tick first. */
+    public List<StoredJob> runs(String schedule, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("select " + JOB_COLUMNS
+                        + " from job where schedule_name = :schedule order by schedule_tick desc limit :limit")
+                .bind("schedule", schedule)
+                .bind("limit", limit)
+                .map((rs, ctx) -> job(rs))
+                .list());
     }
 
     /** Of these jobs, the ones that exist and have not ended. */
@@ -255,32 +283,35 @@ public class JobStore {
 
     /** Ends a job as ABORTED, with every step not yet ended; running processes are killed by their nodes. */
     public AbortOutcome abort(UUID id) {
-        return jdbi.inTransaction(h -> {
-            Optional<JobState> state = lockJob(h, id);
-            if (state.isEmpty()) {
-                return AbortOutcome.notFound();
-            }
-            if (state.get().isTerminal()) {
-                return AbortOutcome.alreadyFinished(state.get());
-            }
-            h.createUpdate("""
-                    update job set state = 'ABORTED', finished_at = now(), expires_at = now() + make_interval(secs => retention_seconds)
-                    where id = :id""").bind("id", id).execute();
-            h.createUpdate("""
-                    insert into step_attempt (job_id, idx, attempt, node, started_at, finished_at, outcome, message)
-                    select job_id, idx, attempt, node, started_at, now(), 'ABORTED', 'aborted'
-                    from step where job_id = :id and state = 'RUNNING'""")
-                    .bind("id", id).execute();
-            h.createUpdate("""
-                    update step set state = 'ABORTED', finished_at = now(), message = 'aborted'
-                    where job_id = :id and state not in ('SUCCEEDED', 'FAILED', 'SKIPPED', 'ABORTED')""")
-                    .bind("id", id).execute();
-            // packets not done yet run no more; the results of those running now are refused
-            h.createUpdate("update packet set state = 'ABORTED' where job_id = :id and state <> 'DONE'").bind("id", id).execute();
-            Notifications.send(h, Channel.ABORT, id.toString());
-            Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.WORK);
-            return AbortOutcome.aborted();
-        });
+        return jdbi.inTransaction(h -> abort(h, id));
+    }
+
+    /** The same, in the caller's transaction (a schedule's tick that replaces its running runs). */
+    static AbortOutcome abort(Handle h, UUID id) {
+        Optional<JobState> state = lockJob(h, id);
+        if (state.isEmpty()) {
+            return AbortOutcome.notFound();
+        }
+        if (state.get().isTerminal()) {
+            return AbortOutcome.alreadyFinished(state.get());
+        }
+        h.createUpdate("""
+                update job set state = 'ABORTED', finished_at = now(), expires_at = now() + make_interval(secs => retention_seconds)
+                where id = :id""").bind("id", id).execute();
+        h.createUpdate("""
+                insert into step_attempt (job_id, idx, attempt, node, started_at, finished_at, outcome, message)
+                select job_id, idx, attempt, node, started_at, now(), 'ABORTED', 'aborted'
+                from step where job_id = :id and state = 'RUNNING'""")
+                .bind("id", id).execute();
+        h.createUpdate("""
+                update step set state = 'ABORTED', finished_at = now(), message = 'aborted'
+                where job_id = :id and state not in ('SUCCEEDED', 'FAILED', 'SKIPPED', 'ABORTED')""")
+                .bind("id", id).execute();
+        // packets not done yet run no more; the results of those running now are refused
+        h.createUpdate("update packet set state = 'ABORTED' where job_id = :id and state <> 'DONE'").bind("id", id).execute();
+        Notifications.send(h, Channel.ABORT, id.toString());
+        Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.WORK);
+        return AbortOutcome.aborted();
     }
 
     /** Stores a message for a job; empty when there is no such job. */
@@ -375,6 +406,7 @@ public class JobStore {
     }
 
     private StoredJob job(ResultSet rs) throws SQLException {
+        String schedule = rs.getString("schedule_name");
         return new StoredJob(
                 rs.getObject("id", UUID.class),
                 rs.getLong("seq"),
@@ -389,7 +421,8 @@ public class JobStore {
                 Columns.instant(rs, "started_at"),
                 Columns.instant(rs, "finished_at"),
                 Duration.ofSeconds(rs.getLong("retention_seconds")),
-                Columns.instant(rs, "expires_at"));
+                Columns.instant(rs, "expires_at"),
+                schedule == null ? null : new ScheduleTick(schedule, Columns.instant(rs, "schedule_tick")));
     }
 
     private StoredMessage message(ResultSet rs) throws SQLException {

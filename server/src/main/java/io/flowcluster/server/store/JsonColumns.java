@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowcluster.server.job.StepSpec;
+import io.flowcluster.server.schedule.ScheduleSpec;
 import jakarta.inject.Singleton;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -34,6 +35,10 @@ public class JsonColumns {
     }
 
     public StepSpec stepSpec(String json) {
+        return read(json, new TypeReference<>() { });
+    }
+
+    public ScheduleSpec scheduleSpec(String json) {
         return read(json, new TypeReference<>() { });
     }
 

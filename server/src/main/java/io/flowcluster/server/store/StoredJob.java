@@ -23,5 +23,7 @@ public record StoredJob(
         /** How long the job is kept once it has ended. */
         Duration retention,
         /** When it will be deleted; null until it ends. */
-        Instant expiresAt) {
+        Instant expiresAt,
+        /** The schedule and tick that made it; null for a job submitted. */
+        ScheduleTick schedule) {
 }

@@ -55,7 +55,7 @@ class RequestGuardTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"//api/v1/jobs", "/%61pi/v1/jobs", "/api;/v1/cluster", "//q/metrics", "/q/metrics",
-        "/q/openapi", "/q/health/../metrics", "/%71/metrics"})
+        "/q/openapi", "/q/health/../metrics", "/%71/metrics", "/api/v1/schedules", "//api/v1/schedules/x"})
     void noSpellingOfAPathReadsWithoutTheToken(String path) {
         Answer answer = RawHttp.send("GET " + path + " HTTP/1.1");
         assertThat(answer.status()).as("GET %s without a token", path).isIn(400, 401);

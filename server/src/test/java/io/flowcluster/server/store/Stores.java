@@ -20,6 +20,7 @@ abstract class Stores {
     static DispatchStore dispatch;
     static ExecutionStore execution;
     static JobStore jobs;
+    static ScheduleStore schedules;
 
     @BeforeAll
     static void database() {
@@ -30,6 +31,7 @@ abstract class Stores {
         dispatch = new DispatchStore(jdbi);
         execution = new ExecutionStore(jdbi, json);
         jobs = new JobStore(jdbi, json, Duration.ofDays(30));
+        schedules = new ScheduleStore(jdbi, json, jobs);
     }
 
     @AfterAll
@@ -39,6 +41,6 @@ abstract class Stores {
 
     @BeforeEach
     void empty() {
-        jdbi.useHandle(h -> h.execute("truncate job, node cascade; update scheduler_lease set holder = null, epoch = 0, expires_at = null"));
+        jdbi.useHandle(h -> h.execute("truncate job, node, schedule cascade; update scheduler_lease set holder = null, epoch = 0, expires_at = null"));
     }
 }
