@@ -25,9 +25,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 
 /** Jobs as the API sees them: submit, read, list, abort, messages and logs. */
@@ -96,49 +96,88 @@ public class JobStore {
 
     private Submission submit(Handle h, PendingJob job) {
         UUID id = UUID.randomUUID();
-        if (!insert(h, id, job, null)) {
+        if (insert(h, List.of(new NewJob(id, job, null))).isEmpty()) {
             return existingSubmission(h, job.idempotencyKey().orElseThrow(), job.requestSha256());
         }
         return new Submission(id, true);
     }
 
-    /**
-     * Stores the job a schedule's tick makes, in the caller's transaction (the one that moves
-     * the schedule on); false when that tick has its job already.
-     */
-    boolean submitScheduled(Handle h, UUID id, JobSpec spec, DistributionMode distribution, ScheduleTick tick) {
-        return insert(h, id, new PendingJob(spec, distribution, Optional.empty(), null), tick);
+    /** The job a schedule's tick makes. */
+    public record ScheduledJob(UUID id, JobSpec spec, DistributionMode distribution, ScheduleTick tick) {
     }
 
-    /** Inserts the job and its steps; false when a unique key (idempotency key, schedule tick) says it exists. */
-    private boolean insert(Handle h, UUID id, PendingJob job, ScheduleTick tick) {
-        JobSpec spec = job.spec();
-        Optional<Long> seq = h.createQuery("""
+    /**
+     * Stores the jobs schedules' ticks make, in the caller's transaction (the one that moves
+     * the schedules on), in one statement for the jobs and one for their steps. Returns the
+     * ids stored: a tick that has its job already is passed over.
+     */
+    Set<UUID> submitScheduled(Handle h, List<ScheduledJob> jobs) {
+        return insert(h, jobs.stream().map(j -> new NewJob(j.id(),
+                new PendingJob(j.spec(), j.distribution(), Optional.empty(), null), j.tick())).toList()).keySet();
+    }
+
+    private record NewJob(UUID id, PendingJob job, ScheduleTick tick) {
+    }
+
+    /**
+     * Inserts jobs and their steps; a job that a unique key (idempotency key, schedule tick)
+     * says exists is passed over. Returns the sequence numbers of those inserted, by id.
+     */
+    private Map<UUID, Long> insert(Handle h, List<NewJob> jobs) {
+        if (jobs.isEmpty()) {
+            return Map.of();
+        }
+        int n = jobs.size();
+        UUID[] ids = new UUID[n];
+        String[] names = new String[n];
+        Integer[] priorities = new Integer[n];
+        String[] labels = new String[n];
+        String[] parameters = new String[n];
+        String[] keys = new String[n];
+        String[] shas = new String[n];
+        String[] distributions = new String[n];
+        Long[] retentions = new Long[n];
+        String[] schedules = new String[n];
+        String[] ticks = new String[n];
+        Map<UUID, JobSpec> specs = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            NewJob j = jobs.get(i);
+            JobSpec spec = j.job().spec();
+            ids[i] = j.id();
+            names[i] = spec.name();
+            priorities[i] = spec.effectivePriority();
+            labels[i] = json.write(spec.effectiveLabels());
+            parameters[i] = json.write(spec.effectiveParameters());
+            keys[i] = j.job().idempotencyKey().orElse(null);
+            shas[i] = j.job().requestSha256();
+            distributions[i] = j.job().distribution().name();
+            retentions[i] = retention(spec).toSeconds();
+            schedules[i] = j.tick() == null ? null : j.tick().schedule();
+            ticks[i] = j.tick() == null ? null : j.tick().at().toString();
+            specs.put(j.id(), spec);
+        }
+        Map<UUID, Long> inserted = new HashMap<>();
+        h.createQuery("""
                 insert into job (id, name, priority, labels, parameters, state, idempotency_key, request_sha256, distribution,
                         retention_seconds, schedule_name, schedule_tick)
-                values (:id, :name, :priority, cast(:labels as jsonb), cast(:parameters as jsonb), 'PENDING', :key, :sha,
-                        :distribution, :retention, :schedule, :tick)
+                select id, name, priority, cast(labels as jsonb), cast(parameters as jsonb), 'PENDING', key, sha, distribution,
+                        retention, schedule, tick
+                from unnest(cast(:ids as uuid[]), cast(:names as text[]), cast(:priorities as int[]), cast(:labels as text[]),
+                        cast(:parameters as text[]), cast(:keys as text[]), cast(:shas as text[]), cast(:distributions as text[]),
+                        cast(:retentions as bigint[]), cast(:schedules as text[]), cast(:ticks as timestamptz[]))
+                    as j(id, name, priority, labels, parameters, key, sha, distribution, retention, schedule, tick)
                 on conflict do nothing
-                returning seq""")
-                .bind("id", id)
-                .bind("name", spec.name())
-                .bind("priority", spec.effectivePriority())
-                .bind("labels", json.write(spec.effectiveLabels()))
-                .bind("parameters", json.write(spec.effectiveParameters()))
-                .bind("key", job.idempotencyKey().orElse(null))
-                .bind("sha", job.requestSha256())
-                .bind("distribution", job.distribution().name())
-                .bind("retention", retention(spec).toSeconds())
-                .bind("schedule", tick == null ? null : tick.schedule())
-                .bind("tick", tick == null ? null : tick.at())
-                .mapTo(Long.class)
-                .findOne();
-        if (seq.isEmpty()) {
-            return false;
+                returning id, seq""")
+                .bind("ids", ids).bind("names", names).bind("priorities", priorities).bind("labels", labels)
+                .bind("parameters", parameters).bind("keys", keys).bind("shas", shas).bind("distributions", distributions)
+                .bind("retentions", retentions).bind("schedules", schedules).bind("ticks", ticks)
+                .map((rs, ctx) -> Map.entry(rs.getObject("id", UUID.class), rs.getLong("seq")))
+                .forEach(e -> inserted.put(e.getKey(), e.getValue()));
+        if (!inserted.isEmpty()) {
+            insertSteps(h, inserted, specs);
+            Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.WORK); // one payload: a transaction sends it once
         }
-        insertSteps(h, id, seq.get(), spec);
-        Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.WORK); // one payload: a batch sends it once
-        return true;
+        return inserted;
     }
 
     /** The job's own retention, else the cluster's; whole seconds, at least one. */
@@ -159,29 +198,49 @@ public class JobStore {
         return new Submission(id, false);
     }
 
-    private void insertSteps(Handle h, UUID jobId, long seq, JobSpec spec) {
-        Map<String, Integer> indexByName = new HashMap<>();
-        for (int i = 0; i < spec.steps().size(); i++) {
-            indexByName.put(spec.steps().get(i).name(), i);
-        }
-        PreparedBatch batch = h.prepareBatch("""
+    /** The steps of these jobs (by id, with their sequence numbers), in one statement. */
+    private void insertSteps(Handle h, Map<UUID, Long> seqs, Map<UUID, JobSpec> specs) {
+        List<UUID> jobIds = new ArrayList<>();
+        List<Integer> idxs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> kinds = new ArrayList<>();
+        List<String> stepSpecs = new ArrayList<>();
+        List<String> deps = new ArrayList<>();
+        List<Integer> priorities = new ArrayList<>();
+        List<Long> jobSeqs = new ArrayList<>();
+        List<String> states = new ArrayList<>();
+        seqs.forEach((id, seq) -> {
+            JobSpec spec = specs.get(id);
+            Map<String, Integer> indexByName = new HashMap<>();
+            for (int i = 0; i < spec.steps().size(); i++) {
+                indexByName.put(spec.steps().get(i).name(), i);
+            }
+            for (int i = 0; i < spec.steps().size(); i++) {
+                StepSpec step = spec.steps().get(i);
+                List<Integer> on = step.dependencies().stream().map(indexByName::get).toList();
+                jobIds.add(id);
+                idxs.add(i);
+                names.add(step.name());
+                kinds.add(step.stepKind().wireName());
+                stepSpecs.add(json.write(step));
+                deps.add(on.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}")));
+                priorities.add(spec.effectivePriority());
+                jobSeqs.add(seq);
+                states.add((on.isEmpty() ? StepState.READY : StepState.PENDING).name());
+            }
+        });
+        h.createUpdate("""
                 insert into step (job_id, idx, name, kind, spec, depends_on, job_priority, job_seq, state)
-                values (:job, :idx, :name, :kind, cast(:spec as jsonb), :deps, :priority, :seq, :state)""");
-        for (int i = 0; i < spec.steps().size(); i++) {
-            StepSpec step = spec.steps().get(i);
-            Integer[] deps = step.dependencies().stream().map(indexByName::get).toArray(Integer[]::new);
-            batch.bind("job", jobId)
-                    .bind("idx", i)
-                    .bind("name", step.name())
-                    .bind("kind", step.stepKind().wireName())
-                    .bind("spec", json.write(step))
-                    .bind("deps", deps)
-                    .bind("priority", spec.effectivePriority())
-                    .bind("seq", seq)
-                    .bind("state", (deps.length == 0 ? StepState.READY : StepState.PENDING).name())
-                    .add();
-        }
-        batch.execute();
+                select job, idx, name, kind, cast(spec as jsonb), cast(deps as int[]), priority, seq, state
+                from unnest(cast(:jobs as uuid[]), cast(:idxs as int[]), cast(:names as text[]), cast(:kinds as text[]),
+                        cast(:specs as text[]), cast(:deps as text[]), cast(:priorities as int[]), cast(:seqs as bigint[]),
+                        cast(:states as text[])) as s(job, idx, name, kind, spec, deps, priority, seq, state)""")
+                .bind("jobs", jobIds.toArray(UUID[]::new)).bind("idxs", idxs.toArray(Integer[]::new))
+                .bind("names", names.toArray(String[]::new)).bind("kinds", kinds.toArray(String[]::new))
+                .bind("specs", stepSpecs.toArray(String[]::new)).bind("deps", deps.toArray(String[]::new))
+                .bind("priorities", priorities.toArray(Integer[]::new)).bind("seqs", jobSeqs.toArray(Long[]::new))
+                .bind("states", states.toArray(String[]::new))
+                .execute();
     }
 
     public Optional<StoredJob> find(UUID id) {
@@ -257,6 +316,9 @@ public class JobStore {
         if (!q.nameContains().isEmpty()) {
             sql.append(" and strpos(lower(name), lower(:name)) > 0");
         }
+        if (q.schedule().isPresent()) {
+            sql.append(" and schedule_name = :schedule");
+        }
         if (q.beforeSeq().isPresent()) {
             sql.append(" and seq < :before");
         }
@@ -271,6 +333,7 @@ public class JobStore {
             if (!q.nameContains().isEmpty()) {
                 query.bind("name", q.nameContains());
             }
+            q.schedule().ifPresent(schedule -> query.bind("schedule", schedule));
             q.beforeSeq().ifPresent(before -> query.bind("before", before));
             return query.map((rs, ctx) -> job(rs)).list();
         });

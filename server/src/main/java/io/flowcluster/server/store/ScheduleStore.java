@@ -11,8 +11,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -113,47 +116,72 @@ public class ScheduleStore {
                     .map((rs, ctx) -> new DueSchedule(json.scheduleSpec(rs.getString("spec")),
                             Columns.instant(rs, "anchor"), Columns.instant(rs, "next_tick")))
                     .list();
-            List<Duration> lateness = new ArrayList<>();
-            long missed = 0;
-            long skipped = 0;
+            Map<String, List<UUID>> active = activeRuns(h, due.stream().filter(d -> d.spec.concurrency() != ConcurrencyPolicy.ALLOW)
+                    .map(d -> d.spec.name()).toList());
+            List<JobStore.ScheduledJob> jobsToStore = new ArrayList<>();
+            List<Moved> moved = new ArrayList<>();
             for (DueSchedule s : due) {
-                List<UUID> active = s.spec.concurrency() == ConcurrencyPolicy.ALLOW ? List.of() : activeRuns(h, s.spec.name());
-                TickPlan plan = planner.plan(s.spec, s.spec.trigger(s.anchor), s.nextTick, now, active.size());
+                List<UUID> running = active.getOrDefault(s.spec.name(), List.of());
+                TickPlan plan = planner.plan(s.spec, s.spec.trigger(s.anchor), s.nextTick, now, running.size());
                 if (plan.abortActive()) {
-                    active.forEach(id -> JobStore.abort(h, id));
+                    running.forEach(id -> JobStore.abort(h, id));
                 }
                 for (Instant tick : plan.fire()) {
-                    if (jobs.submitScheduled(h, UUID.randomUUID(), s.spec.job(), s.spec.job().distributionOr(defaultDistribution),
-                            new ScheduleTick(s.spec.name(), tick))) {
-                        lateness.add(Duration.between(tick, now));
-                    }
+                    jobsToStore.add(new JobStore.ScheduledJob(UUID.randomUUID(), s.spec.job(),
+                            s.spec.job().distributionOr(defaultDistribution), new ScheduleTick(s.spec.name(), tick)));
                 }
-                h.createUpdate("""
-                        update schedule set next_tick = :next, last_tick = coalesce(:last, last_tick),
-                            fired = fired + :fired, missed = missed + :missed, skipped = skipped + :skipped
-                        where name = :name""")
-                        .bind("name", s.spec.name())
-                        .bind("next", plan.next().orElse(null))
-                        .bind("last", plan.fire().isEmpty() ? null : plan.fire().get(plan.fire().size() - 1))
-                        .bind("fired", plan.fire().size())
-                        .bind("missed", plan.missed())
-                        .bind("skipped", plan.skipped())
-                        .execute();
-                missed += plan.missed();
-                skipped += plan.skipped();
+                moved.add(new Moved(s.spec.name(), plan));
             }
-            return new FiringReport(due.size(), lateness, missed, skipped);
+            Set<UUID> stored = jobs.submitScheduled(h, jobsToStore);
+            List<Duration> lateness = jobsToStore.stream().filter(j -> stored.contains(j.id()))
+                    .map(j -> Duration.between(j.tick().at(), now)).toList();
+            moveOn(h, moved);
+            return new FiringReport(due.size(), lateness, moved.stream().mapToLong(m -> m.plan.missed()).sum(),
+                    moved.stream().mapToLong(m -> m.plan.skipped()).sum());
         });
+    }
+
+    /** A schedule fired: where it goes next, and what its ticks became. */
+    private record Moved(String name, TickPlan plan) {
+    }
+
+    /** Moves the fired schedules to their next ticks and counts what their ticks became, in one statement. */
+    private static void moveOn(Handle h, List<Moved> moved) {
+        if (moved.isEmpty()) {
+            return;
+        }
+        h.createUpdate("""
+                update schedule s set next_tick = m.next, last_tick = coalesce(m.last, s.last_tick),
+                    fired = s.fired + m.fired, missed = s.missed + m.missed, skipped = s.skipped + m.skipped
+                from unnest(cast(:names as text[]), cast(:nexts as timestamptz[]), cast(:lasts as timestamptz[]),
+                        cast(:fired as bigint[]), cast(:missed as bigint[]), cast(:skipped as bigint[]))
+                    as m(name, next, last, fired, missed, skipped)
+                where s.name = m.name""")
+                .bind("names", moved.stream().map(Moved::name).toArray(String[]::new))
+                .bind("nexts", moved.stream().map(m -> m.plan.next().map(Instant::toString).orElse(null)).toArray(String[]::new))
+                .bind("lasts", moved.stream().map(m -> m.plan.fire().isEmpty() ? null
+                        : m.plan.fire().get(m.plan.fire().size() - 1).toString()).toArray(String[]::new))
+                .bind("fired", moved.stream().map(m -> (long) m.plan.fire().size()).toArray(Long[]::new))
+                .bind("missed", moved.stream().map(m -> m.plan.missed()).toArray(Long[]::new))
+                .bind("skipped", moved.stream().map(m -> m.plan.skipped()).toArray(Long[]::new))
+                .execute();
     }
 
     private record DueSchedule(ScheduleSpec spec, Instant anchor, Instant nextTick) {
     }
 
-    private static List<UUID> activeRuns(Handle h, String schedule) {
-        return h.createQuery("select id from job where schedule_name = :name and state in ('PENDING', 'RUNNING') order by id")
-                .bind("name", schedule)
-                .mapTo(UUID.class)
-                .list();
+    /** The jobs of these schedules that have not ended, by schedule. */
+    private static Map<String, List<UUID>> activeRuns(Handle h, List<String> schedules) {
+        Map<String, List<UUID>> active = new HashMap<>();
+        if (!schedules.isEmpty()) {
+            h.createQuery("""
+                            select schedule_name, id from job
+                            where schedule_name = any(:names) and state in ('PENDING', 'RUNNING') order by id""")
+                    .bind("names", schedules.toArray(String[]::new))
+                    .map((rs, ctx) -> Map.entry(rs.getString("schedule_name"), rs.getObject("id", UUID.class)))
+                    .forEach(e -> active.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        }
+        return active;
     }
 
     private StoredSchedule schedule(ResultSet rs) throws SQLException {
