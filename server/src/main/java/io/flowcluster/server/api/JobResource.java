@@ -173,11 +173,12 @@ public class JobResource {
 
     @GET
     @Operation(summary = "List jobs, newest first",
-            description = "Filter by state, by label (key=value, all must match) and by text the name contains (any case)")
+            description = "Filter by state, by label (key=value, all must match), by text the name contains (any case) and by "
+                    + "the schedule that made them")
     public JobListView list(@QueryParam("state") List<String> states, @QueryParam("label") List<String> labels,
-            @QueryParam("name") @DefaultValue("") String name,
+            @QueryParam("name") @DefaultValue("") String name, @QueryParam("schedule") String schedule,
             @QueryParam("limit") @DefaultValue("" + DEFAULT_PAGE) String limit, @QueryParam("cursor") String cursor) {
-        JobPage page = store.list(new JobQuery(parseStates(states), parseLabels(labels), parseName(name), Cursor.decode(cursor),
+        JobPage page = store.list(new JobQuery(parseStates(states), parseLabels(labels), parseName(name), Optional.ofNullable(schedule), Cursor.decode(cursor),
                 parseLimit(limit)));
         Map<UUID, List<StepState>> stepStates = store.stepStates(page.jobs().stream().map(StoredJob::id).toList());
         List<JobView> items = page.jobs().stream()
