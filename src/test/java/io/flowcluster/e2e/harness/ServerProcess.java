@@ -157,6 +157,11 @@ public final class ServerProcess implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    public HttpResponse<String> put(String path, String json) throws IOException, InterruptedException {
+        return HTTP.send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public String baseUrl() {
         return "http://localhost:" + port;
     }

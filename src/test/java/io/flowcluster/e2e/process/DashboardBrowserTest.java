@@ -27,8 +27,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The dashboard in a real browser (Debian's headless Chromium through its chromedriver) on a
  * cluster of two real nodes: log in, see the members and the ring, open a job, see its graph,
- * abort it after confirming, send a waiting job its message, drain and undrain a member, live
- * through a node's restart, forget the token. With
+ * abort it after confirming, send a waiting job its message, drain and undrain a member, pause a
+ * schedule, live through a node's restart, forget the token. With
  * {@code -Dflowcluster.update-screenshots=true} its screenshots replace those in docs/.
  */
 class DashboardBrowserTest {
@@ -164,6 +164,20 @@ class DashboardBrowserTest {
                 await().atMost(WAIT).until(() -> browser.findElement(By.id("confirm")).isDisplayed());
                 browser.findElement(By.id("confirm-ok")).click();
                 await().atMost(WAIT).until(() -> cluster.memberState("node-b").equals("live"));
+
+                // a schedule is listed with its next tick, and paused from there after confirming
+                assertThat(cluster.anyLive().put("/api/v1/schedules/hourly-report", """
+                        {"cron": "0 * * * *", "job": {"name": "report", "steps": [{"name": "a", "kind": "noop"}]}}""")
+                        .statusCode()).isEqualTo(201);
+                By pauseReport = By.xpath("//tbody[@id='schedules']/tr[td[1] = 'hourly-report']//button");
+                await().atMost(WAIT).until(() -> texts(browser, "#schedules tr td:first-child").contains("hourly-report"));
+                assertThat(texts(browser, "#schedules tr td:nth-child(2)")).contains("cron 0 * * * *");
+                click(browser, pauseReport);
+                await().atMost(WAIT).until(() -> browser.findElement(By.id("confirm")).isDisplayed());
+                assertThat(browser.findElement(By.id("confirm-text")).getText()).startsWith("Pause hourly-report?");
+                browser.findElement(By.id("confirm-ok")).click();
+                await().atMost(WAIT).until(() -> cluster.anyLive().get("/api/v1/schedules/hourly-report").body().contains("\"paused\":true"));
+                await().atMost(WAIT).until(() -> texts(browser, "#schedules tr td:nth-child(3)").contains("paused"));
 
                 // the node serving the page restarts: the page says so and carries on
                 page.killHard();
