@@ -345,6 +345,9 @@ async function drawDetail() {
   $("detail").hidden = false;
   $("detail-title").textContent = job.name + " \u2014 " + job.state + ", " + job.distribution + ", owner " + (job.owner || "none");
   $("detail-title").className = "state " + job.state;
+  $("detail-origin").textContent = (job.schedule ? "tick " + new Date(job.schedule.tick).toLocaleString() + " of schedule "
+    + job.schedule.name + "; " : "") + (job.expiresAt ? "deleted " + new Date(job.expiresAt).toLocaleString()
+    : "kept " + job.retention + " once it ends");
   const finished = TERMINAL.includes(job.state);
   $("abort").disabled = finished;
   $("abort").onclick = () => act("Abort " + job.name + "? Its running steps are stopped and its other steps do not run. This cannot be undone.",

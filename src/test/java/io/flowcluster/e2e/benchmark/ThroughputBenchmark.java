@@ -68,12 +68,12 @@ class ThroughputBenchmark {
         Optional<String> nodeOptions = Optional.ofNullable(System.getProperty("bench.node-options"));
         nodeOptions.ifPresent(o -> settings.put("JAVA_TOOL_OPTIONS", o));
         try (TestCluster cluster = TestCluster.startDurable(dir, settings, nodes.toArray(String[]::new))) {
-            ProcessHandle postgres = postmaster(cluster.jdbcUrl());
+            ProcessHandle postgres = cluster.databaseServer();
             Supplier<Optional<Duration>> database = () -> CpuMeter.withDescendants(postgres);
-            Supplier<Optional<Duration>> instances = () -> total(nodes.stream()
+            Supplier<Optional<Duration>> instances = () -> CpuMeter.sum(nodes.stream()
                     .map(n -> CpuMeter.withDescendants(cluster.node(n).handle())).toList());
             // the scheduler's own loop (one thread, on whichever node leads): what one dispatch costs it
-            Supplier<Optional<Duration>> schedulerLoops = () -> total(nodes.stream()
+            Supplier<Optional<Duration>> schedulerLoops = () -> CpuMeter.sum(nodes.stream()
                     .map(n -> CpuMeter.threads(cluster.node(n).handle(), "flow-scheduler")).toList());
             round(cluster, nodes, WARM_UP, 0, instances, database);
             Optional<Duration> loopsBefore = schedulerLoops.get();
@@ -159,22 +159,6 @@ class ThroughputBenchmark {
             assertThat(one(succeeded, Long.class)).as("every job succeeded").isEqualTo((long) doneBefore + tasks);
             return round;
         }
-    }
-
-    /** The PostgreSQL server process: the parent of a backend. */
-    private static ProcessHandle postmaster(String jdbcUrl) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, EmbeddedDatabase.USER, "");
-             PreparedStatement backend = c.prepareStatement("select pg_backend_pid()")) {
-            long pid = one(backend, Integer.class);
-            return ProcessHandle.of(pid).flatMap(ProcessHandle::parent).orElseThrow();
-        }
-    }
-
-    /** The sum, if every part is known. */
-    private static Optional<Duration> total(List<Optional<Duration>> parts) {
-        return parts.stream().allMatch(Optional::isPresent)
-                ? Optional.of(parts.stream().map(Optional::get).reduce(Duration.ZERO, Duration::plus))
-                : Optional.empty();
     }
 
     /** The one value a query returns. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -60,6 +61,13 @@ public final class CpuMeter {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** The sum, if every part is known. */
+    public static Optional<Duration> sum(List<Optional<Duration>> parts) {
+        return parts.stream().allMatch(Optional::isPresent)
+                ? Optional.of(parts.stream().map(Optional::get).reduce(Duration.ZERO, Duration::plus))
+                : Optional.empty();
     }
 
     /** utime, stime, cutime, cstime in clock ticks (fields 14 to 17 of proc(5)'s stat). */

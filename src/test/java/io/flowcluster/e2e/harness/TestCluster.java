@@ -188,6 +188,12 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
+    /** The PostgreSQL server process (the parent of a backend): what the database's CPU time is read from. */
+    public ProcessHandle databaseServer() {
+        long backend = ((Number) query("select pg_backend_pid() as pid").get(0).get("pid")).longValue();
+        return ProcessHandle.of(backend).flatMap(ProcessHandle::parent).orElseThrow();
+    }
+
     public int databasePort() {
         return db.port();
     }

@@ -137,6 +137,7 @@ class DashboardBrowserTest {
                 browser.findElement(By.id("confirm-ok")).click();
                 await().atMost(WAIT).until(() -> cluster.job(release).get("state").asText().equals("ABORTED"));
                 await().atMost(WAIT).until(() -> browser.findElement(By.id("detail-title")).getText().contains("ABORTED"));
+                await().atMost(WAIT).until(() -> texts(browser, "#detail-origin").get(0).startsWith("deleted "));
 
                 // a message to a waiting step, named as the step waits for it
                 browser.findElement(By.id("filter-name")).sendKeys("deploy");

@@ -3,7 +3,7 @@ package io.flowcluster.server.store;
 import jakarta.inject.Singleton;
 import org.jdbi.v3.core.Jdbi;
 
-/** Deletes jobs whose retention has run out, with everything that belongs to them. */
+/** Deletes jobs whose retention has run out, with everything that belongs to them (invariant 11). */
 @Singleton
 public class RetentionStore {
 

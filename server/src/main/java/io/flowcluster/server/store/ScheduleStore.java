@@ -96,7 +96,7 @@ public class ScheduleStore {
     }
 
     /**
-     * Fires up to {@code limit} schedules due at {@code now}, in one transaction fenced by the
+     * Invariant 12. Fires up to {@code limit} schedules due at {@code now}, in one transaction fenced by the
      * scheduler's epoch: each schedule's due ticks become jobs (as {@code planner} decides),
      * and its next tick moves on, together or not at all. A tick is thus one job whatever dies
      * when: a scheduler that dies before the commit leaves the tick due for the next one; one

@@ -12,7 +12,7 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
-/** Finished jobs leave the database once kept for their retention, with all that is theirs; nothing else does. */
+/** Invariant 11: finished jobs leave the database once kept for their retention, with all that is theirs; nothing else does. */
 class RetentionStoreTest extends Stores {
 
     private final RetentionStore retention = new RetentionStore(jdbi);

@@ -16,7 +16,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A tick becomes one job, in the transaction that moves its schedule on and is fenced by the scheduler's epoch. */
+/** Invariant 12: a tick becomes one job, in the transaction that moves its schedule on and is fenced by the scheduler's epoch. */
 class ScheduleStoreTest extends Stores {
 
     private static final Instant ANCHOR = Instant.parse("2026-12-07T10:00:00Z");
