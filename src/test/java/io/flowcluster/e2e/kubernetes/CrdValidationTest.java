@@ -56,6 +56,7 @@ class CrdValidationTest {
                 Arguments.of("flow", "retention: {finished: 0d}", "spec.retention.finished"),
                 Arguments.of("flow", "retention: {finished: forever}", "spec.retention.finished"),
                 Arguments.of("flow", "retention: {logBytesPerAttempt: 10}", "spec.retention.logBytesPerAttempt"),
+                Arguments.of("flow", "retention: {logBytesPerAttempt: 9000000}", "spec.retention.logBytesPerAttempt"),
                 Arguments.of("flow", "image: 'not an image!'", "spec.image"),
                 Arguments.of("flow", "image: 'Registry/UPPER:tag'", "spec.image"),
                 Arguments.of("flow", "replicas: 0", "spec.replicas"),

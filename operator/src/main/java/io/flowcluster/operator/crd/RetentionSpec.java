@@ -16,9 +16,10 @@ public class RetentionSpec {
     @Pattern(Defaults.RETENTION_PATTERN)
     public String finished;
 
-    @JsonPropertyDescription("Output kept per step attempt, in bytes: the last bytes are kept, and the log says how much was cut.")
+    @JsonPropertyDescription("Output kept per step attempt, in bytes (up to 8 MiB: a running step holds up to this much in the node's "
+            + "memory): the last bytes are kept, and the log says how much was cut.")
     @Default(Defaults.LOG_BYTES_PER_ATTEMPT)
     @Min(1024)
-    @Max(1073741824)
+    @Max(8388608)
     public Integer logBytesPerAttempt;
 }
