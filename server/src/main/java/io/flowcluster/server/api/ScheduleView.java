@@ -45,9 +45,9 @@ public record ScheduleView(
 
     static ScheduleView of(StoredSchedule s, List<StoredJob> runs) {
         ScheduleSpec spec = s.spec();
-        return new ScheduleView(spec.name(), spec.cron(), spec.interval(), spec.zone().getId(), spec.isPaused(),
+        return new ScheduleView(spec.name(), spec.cron(), spec.interval(), spec.zone().getId(), s.paused(),
                 spec.misfire().wireName(), spec.catchUpBound(), spec.concurrency().wireName(), spec.job(),
-                spec.isPaused() ? List.of() : nextFireTimes(s), s.lastTick(), s.fired(), s.missed(), s.skipped(), s.createdAt(),
+                s.paused() ? List.of() : nextFireTimes(s), s.lastTick(), s.fired(), s.missed(), s.skipped(), s.createdAt(),
                 s.updatedAt(), runs == null ? null
                         : runs.stream().map(j -> new Run(j.id(), j.schedule().at(), j.state(), j.submittedAt(), j.finishedAt())).toList());
     }

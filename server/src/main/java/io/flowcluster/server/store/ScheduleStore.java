@@ -24,7 +24,7 @@ import org.jdbi.v3.core.Jdbi;
 @Singleton
 public class ScheduleStore {
 
-    private static final String COLUMNS = "name, spec, anchor, next_tick, last_tick, fired, missed, skipped, created_at, updated_at";
+    private static final String COLUMNS = "name, spec, paused, anchor, next_tick, last_tick, fired, missed, skipped, created_at, updated_at";
 
     private final Jdbi jdbi;
     private final JsonColumns json;
@@ -185,7 +185,7 @@ public class ScheduleStore {
     }
 
     private StoredSchedule schedule(ResultSet rs) throws SQLException {
-        return new StoredSchedule(json.scheduleSpec(rs.getString("spec")), Columns.instant(rs, "anchor"),
+        return new StoredSchedule(json.scheduleSpec(rs.getString("spec")), rs.getBoolean("paused"), Columns.instant(rs, "anchor"),
                 Columns.instant(rs, "next_tick"), Columns.instant(rs, "last_tick"), rs.getLong("fired"), rs.getLong("missed"),
                 rs.getLong("skipped"), Columns.instant(rs, "created_at"), Columns.instant(rs, "updated_at"));
     }

@@ -6,6 +6,8 @@ import java.time.Instant;
 /** A schedule as stored, with where it stands: its next tick and what its ticks became. */
 public record StoredSchedule(
         ScheduleSpec spec,
+        /** Whether it is paused: the column the firing reads, which the spec's field only sets. */
+        boolean paused,
         Instant anchor,
         Instant nextTick,
         Instant lastTick,
