@@ -5,6 +5,7 @@ import io.flowcluster.server.job.AttemptResult;
 import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.store.ClusterStore;
 import io.flowcluster.server.store.DispatchStore;
+import io.flowcluster.server.store.RetentionStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,7 +39,7 @@ public class FlowMetrics {
     private final MultiGauge runningSteps;
     private final MultiGauge draining;
 
-    FlowMetrics(MeterRegistry registry, DispatchStore dispatchStore, ClusterStore clusterStore) {
+    FlowMetrics(MeterRegistry registry, DispatchStore dispatchStore, ClusterStore clusterStore, RetentionStore retentionStore) {
         this.registry = registry;
         this.submitted = Counter.builder("flow.jobs.submitted").description("Jobs accepted").register(registry);
         this.deleted = Counter.builder("flow.jobs.deleted").description("Finished jobs deleted by this node once their retention ran out")
@@ -53,6 +54,9 @@ public class FlowMetrics {
                 .register(registry);
         Gauge.builder("flow.queue.depth", new CachedReading(dispatchStore::readyCount), CachedReading::value)
                 .description("Steps ready to run and waiting for a slot (cluster-wide)")
+                .strongReference(true).register(registry);
+        Gauge.builder("flow.jobs.expired", new CachedReading(retentionStore::expiredCount), CachedReading::value)
+                .description("Finished jobs past their retention and not deleted yet (cluster-wide): what retention has left to do")
                 .strongReference(true).register(registry);
         Gauge.builder("flow.ring.epoch", new CachedReading(() -> clusterStore.ringState().epoch()), CachedReading::value)
                 .description("Epoch of the ring the scheduler last applied (every node reads it)")

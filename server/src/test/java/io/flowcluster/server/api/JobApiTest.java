@@ -294,7 +294,7 @@ class JobApiTest {
         String metrics = api().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("flow_jobs_submitted_total", "flow_jobs_finished_total{state=\"SUCCEEDED\"}",
                 "flow_queue_depth", "flow_steps_running", "flow_job_start_latency_seconds_bucket",
-                "flow_step_attempts_finished_total{outcome=\"SUCCEEDED\"}");
+                "flow_step_attempts_finished_total{outcome=\"SUCCEEDED\"}", "flow_jobs_deleted_total", "flow_jobs_expired");
     }
 
     private int jobsWithKey(String key) {

@@ -50,6 +50,8 @@ class ScheduleApiTest {
         assertThat(job(run).getString("schedule.name")).isEqualTo(name);
         assertThat(Instant.parse(job(run).getString("schedule.tick"))).isEqualTo(ticks.get(0));
         assertThat(s.getLong("fired")).isGreaterThanOrEqualTo(3);
+        assertThat(api().get("/q/metrics").then().statusCode(200).extract().asString())
+                .contains("flow_schedule_ticks_total{outcome=\"fired\"}", "flow_schedule_tick_lateness_seconds_bucket");
         JsonPath runs = api().get("/api/v1/jobs?limit=500&schedule=" + name).then().statusCode(200).extract().jsonPath();
         assertThat(runs.getList("items.schedule.name", String.class)).hasSizeGreaterThanOrEqualTo(3).containsOnly(name);
 
