@@ -73,15 +73,21 @@ public class JobStore {
     }
 
     /**
-     * Stores many validated jobs in one transaction, each as {@link #submit} does; all or none:
-     * one key reused with another body stores none of them (the exception says which).
+     * Stores many validated jobs in one transaction, each as {@link #submit} does, with one
+     * statement for the jobs and one for their steps; all or none: one key reused with another
+     * body stores none of them (the exception says which).
      */
     public List<Submission> submitAll(List<PendingJob> jobs) {
         return jdbi.inTransaction(h -> {
+            List<NewJob> rows = jobs.stream().map(job -> new NewJob(UUID.randomUUID(), job, null)).toList();
+            Map<UUID, Long> inserted = insert(h, rows);
             List<Submission> stored = new ArrayList<>(jobs.size());
-            for (int i = 0; i < jobs.size(); i++) {
+            for (int i = 0; i < rows.size(); i++) {
+                NewJob row = rows.get(i);
                 try {
-                    stored.add(submit(h, jobs.get(i)));
+                    // not inserted: its key was seen before (earlier, or earlier in this same list)
+                    stored.add(inserted.containsKey(row.id()) ? new Submission(row.id(), true)
+                            : existingSubmission(h, row.job().idempotencyKey().orElseThrow(), row.job().requestSha256()));
                 } catch (IdempotencyKeyReusedException e) {
                     throw e.at(i);
                 }
@@ -92,14 +98,6 @@ public class JobStore {
 
     /** A validated job to store, with what makes a repeated submission recognisable. */
     public record PendingJob(JobSpec spec, DistributionMode distribution, Optional<String> idempotencyKey, String requestSha256) {
-    }
-
-    private Submission submit(Handle h, PendingJob job) {
-        UUID id = UUID.randomUUID();
-        if (insert(h, List.of(new NewJob(id, job, null))).isEmpty()) {
-            return existingSubmission(h, job.idempotencyKey().orElseThrow(), job.requestSha256());
-        }
-        return new Submission(id, true);
     }
 
     /** The job a schedule's tick makes. */
