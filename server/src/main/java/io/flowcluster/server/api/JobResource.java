@@ -86,11 +86,15 @@ public class JobResource {
         this.store = store;
         this.packets = packets;
         this.reader = reader;
-        this.validator = new JobValidator(config.api().maxSteps(),
-                new WorkingDirs(config.worker().allowedWorkingDirs().orElse(List.of())));
+        this.validator = jobValidator(config);
         this.defaultDistribution = config.distribution().mode();
         this.metrics = metrics;
         this.node = node;
+    }
+
+    /** What a job must be to be accepted, as this cluster's settings say: for a submission and for a schedule's job alike. */
+    static JobValidator jobValidator(FlowConfig config) {
+        return new JobValidator(config.api().maxSteps(), new WorkingDirs(config.worker().allowedWorkingDirs().orElse(List.of())));
     }
 
     @POST

@@ -2,8 +2,6 @@ package io.flowcluster.server.api;
 
 import io.flowcluster.server.config.FlowConfig;
 import io.flowcluster.server.job.FieldError;
-import io.flowcluster.server.job.JobValidator;
-import io.flowcluster.server.job.WorkingDirs;
 import io.flowcluster.server.schedule.ScheduleSpec;
 import io.flowcluster.server.schedule.ScheduleValidator;
 import io.flowcluster.server.scheduler.ScheduleFiring;
@@ -50,8 +48,7 @@ public class ScheduleResource {
         this.store = store;
         this.jobs = jobs;
         this.reader = reader;
-        this.validator = new ScheduleValidator(new JobValidator(config.api().maxSteps(),
-                new WorkingDirs(config.worker().allowedWorkingDirs().orElse(List.of()))));
+        this.validator = new ScheduleValidator(JobResource.jobValidator(config));
         this.firing = firing;
     }
 
