@@ -6,9 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -83,6 +87,41 @@ final class FlowClusterScenario {
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                 .until(() -> "True".equals(condition("Ready")) && members.equals(ring().get("members")));
         assertThat(argoHealth()).containsEntry("status", "Healthy");
+    }
+
+    /**
+     * The objects the spec alone decides, as the operator declares them (applied server-side):
+     * one that is deleted comes back, a Role someone narrowed is taken back, and the
+     * reconciliations that do so rewrite none of the others.
+     */
+    void ownedObjectsStayAsDeclared() {
+        Map<String, String> before = versionsOfOwned();
+        client.configMaps().inNamespace(namespace).withName(NAME + "-config").delete();
+        Role role = client.rbac().roles().inNamespace(namespace).withName(NAME).get();
+        List<PolicyRule> rules = role.getRules();
+        role.setRules(List.of(new PolicyRuleBuilder(rules.get(0)).withVerbs("get").build()));
+        client.resource(role).update();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
+                client.configMaps().inNamespace(namespace).withName(NAME + "-config").get() != null
+                        && rules.equals(client.rbac().roles().inNamespace(namespace).withName(NAME).get().getRules()));
+        Map<String, String> after = versionsOfOwned();
+        before.keySet().removeAll(List.of("Role", "ConfigMap/" + NAME + "-config"));
+        after.keySet().removeAll(List.of("Role", "ConfigMap/" + NAME + "-config"));
+        assertThat(after).as("resource versions of the objects nobody touched").isEqualTo(before);
+    }
+
+    private Map<String, String> versionsOfOwned() {
+        Map<String, String> versions = new java.util.TreeMap<>();
+        List<HasMetadata> owned = new ArrayList<>();
+        owned.addAll(client.services().inNamespace(namespace).list().getItems());
+        owned.addAll(client.configMaps().inNamespace(namespace).withLabel("app.kubernetes.io/component", "server").list().getItems());
+        owned.addAll(client.secrets().inNamespace(namespace).withLabel("app.kubernetes.io/instance", NAME).list().getItems());
+        owned.add(client.serviceAccounts().inNamespace(namespace).withName(NAME).get());
+        owned.add(client.rbac().roleBindings().inNamespace(namespace).withName(NAME).get());
+        owned.add(client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(NAME).get());
+        owned.forEach(o -> versions.put(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+        versions.put("Role", client.rbac().roles().inNamespace(namespace).withName(NAME).get().getMetadata().getResourceVersion());
+        return versions;
     }
 
     /** Argo CD's health of the FlowCluster as the API server holds it now (argocd/health-flowcluster.lua). */

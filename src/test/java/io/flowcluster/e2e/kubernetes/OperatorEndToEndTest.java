@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole loop with no container engine: the operator and server nodes as real processes
  * ({@code kubernetes} coordination) against a real API server (RBAC on), the operator as the
  * ServiceAccount the chart installs and every server as the FlowCluster's own ServiceAccount,
- * the test playing the StatefulSet controller and the kubelet. A FlowCluster is applied, jobs
+ * the test playing the StatefulSet controller and the kubelet. A FlowCluster is applied; its
+ * owned objects stay as declared (one deleted comes back, a narrowed Role is taken back); jobs
  * run, the scheduler's node is killed: the ring reshuffles, the Lease moves, every job
  * finishes; then it scales 3 to 2, and no step is dispatched to the leaving node once it drained.
  */
@@ -44,6 +45,7 @@ class OperatorEndToEndTest {
             try (Kubelet kubelet = new Kubelet(client, NS, FlowClusterScenario.NAME, dir, FlowClusterScenario.nodeSettings(api.url()),
                     sa -> api.token(NS, sa), true)) {
                 flow.awaitReady("flow-0,flow-1,flow-2");
+                flow.ownedObjectsStayAsDeclared();
                 flow.schedulerDiesAndEveryJobFinishes(kubelet);
                 flow.scaleDownNeverDispatchesToTheLeavingNode(kubelet);
                 flow.nobodyWasForbidden(dir, kubelet, List.of("flow-0", "flow-1"));

@@ -80,7 +80,7 @@ public final class ServerObjects {
         Optional<io.flowcluster.operator.crd.ServiceSpec> spec = Optional.ofNullable(fc.getSpec().service);
         Map<String, String> annotations = spec.map(s -> s.annotations).orElse(Map.of());
         return new ServiceBuilder().withMetadata(Meta.of(fc, Names.server(fc), Names.SERVER))
-                .editMetadata().withAnnotations(annotations.isEmpty() ? null : new LinkedHashMap<>(annotations)).endMetadata()
+                .editMetadata().withAnnotations(new LinkedHashMap<>(annotations)).endMetadata()
                 .withNewSpec()
                 .withType(spec.map(s -> s.type).map(Enum::name).orElse(Defaults.SERVICE_TYPE))
                 .withSelector(Names.selector(fc, Names.SERVER))

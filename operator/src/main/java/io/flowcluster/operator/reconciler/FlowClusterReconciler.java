@@ -6,8 +6,14 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -17,10 +23,24 @@ import io.flowcluster.contract.SchedulerState;
 import io.flowcluster.operator.crd.Defaults;
 import io.flowcluster.operator.crd.FlowCluster;
 import io.flowcluster.operator.crd.FlowClusterStatus;
+import io.flowcluster.operator.dependent.ApiTokenSecret;
+import io.flowcluster.operator.dependent.ClientService;
+import io.flowcluster.operator.dependent.DatabaseCredentials;
+import io.flowcluster.operator.dependent.DatabaseService;
+import io.flowcluster.operator.dependent.DatabaseStatefulSet;
+import io.flowcluster.operator.dependent.EmbeddedDatabase;
+import io.flowcluster.operator.dependent.GeneratesApiToken;
+import io.flowcluster.operator.dependent.HeadlessService;
+import io.flowcluster.operator.dependent.SchedulerLease;
+import io.flowcluster.operator.dependent.SchedulerStateConfigMap;
+import io.flowcluster.operator.dependent.ServerConfig;
+import io.flowcluster.operator.dependent.ServerDisruptionBudget;
+import io.flowcluster.operator.dependent.ServerRole;
+import io.flowcluster.operator.dependent.ServerRoleBinding;
+import io.flowcluster.operator.dependent.ServerServiceAccount;
 import io.flowcluster.operator.desired.CoordinationObjects;
 import io.flowcluster.operator.desired.DatabaseObjects;
 import io.flowcluster.operator.desired.Names;
-import io.flowcluster.operator.desired.OwnedObjects;
 import io.flowcluster.operator.desired.ServerObjects;
 import io.flowcluster.operator.ring.RingChange;
 import io.flowcluster.operator.ring.ScaleDown;
@@ -29,6 +49,7 @@ import io.flowcluster.operator.status.Conditions;
 import io.flowcluster.operator.status.KubernetesVersion;
 import io.flowcluster.operator.status.Observed;
 import io.flowcluster.operator.status.StatusBuilder;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -36,30 +57,55 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * Observes a FlowCluster's objects, applies the desired ones (pure builders in
- * {@code desired}), publishes the ring from the Ready pods, drains before a scale-down, and
- * reports the status. Never writes to the spec.
+ * Reconciles a FlowCluster: the objects its spec alone decides are declared dependents (one
+ * class each in {@code dependent}, built by the pure builders in {@code desired}; the
+ * embedded database's and the generated token's only under their preconditions); the ring
+ * and the server's StatefulSet are decided here from what is observed. Publishes the ring
+ * from the Ready pods, drains before a scale-down, and reports the status. Never writes to
+ * the spec. The workflow is invoked explicitly, so that nothing is created on a Kubernetes
+ * too old to run it.
  */
 @ControllerConfiguration(name = "flowcluster")
+@Workflow(explicitInvocation = true, dependents = {
+        @Dependent(name = "ApiTokenSecret", type = ApiTokenSecret.class, useEventSourceWithName = "Secret",
+                reconcilePrecondition = GeneratesApiToken.class),
+        @Dependent(name = "DatabaseCredentials", type = DatabaseCredentials.class, useEventSourceWithName = "Secret",
+                reconcilePrecondition = EmbeddedDatabase.class),
+        @Dependent(name = "DatabaseService", type = DatabaseService.class, useEventSourceWithName = "Service",
+                reconcilePrecondition = EmbeddedDatabase.class),
+        @Dependent(name = "DatabaseStatefulSet", type = DatabaseStatefulSet.class, useEventSourceWithName = "StatefulSet",
+                reconcilePrecondition = EmbeddedDatabase.class, dependsOn = "DatabaseCredentials"),
+        @Dependent(name = "ServerServiceAccount", type = ServerServiceAccount.class, useEventSourceWithName = "ServiceAccount"),
+        @Dependent(name = "ServerRole", type = ServerRole.class, useEventSourceWithName = "Role"),
+        @Dependent(name = "ServerRoleBinding", type = ServerRoleBinding.class, useEventSourceWithName = "RoleBinding",
+                dependsOn = {"ServerRole", "ServerServiceAccount"}),
+        @Dependent(name = "ServerConfig", type = ServerConfig.class, useEventSourceWithName = "ConfigMap"),
+        @Dependent(name = "ClientService", type = ClientService.class, useEventSourceWithName = "Service"),
+        @Dependent(name = "HeadlessService", type = HeadlessService.class, useEventSourceWithName = "Service"),
+        @Dependent(name = "ServerDisruptionBudget", type = ServerDisruptionBudget.class, useEventSourceWithName = "PodDisruptionBudget"),
+        @Dependent(name = "SchedulerLease", type = SchedulerLease.class, useEventSourceWithName = "Lease"),
+        @Dependent(name = "SchedulerStateConfigMap", type = SchedulerStateConfigMap.class, useEventSourceWithName = "ConfigMap")
+})
 public class FlowClusterReconciler implements Reconciler<FlowCluster> {
 
     private static final Logger LOG = Logger.getLogger(FlowClusterReconciler.class);
@@ -78,13 +124,23 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
         this.metrics = metrics;
     }
 
+    /**
+     * One informer per kind the operator owns, shared by the dependents of that kind (they
+     * find theirs by name) and by the steps that read pods.
+     */
     @Override
     public List<EventSource<?, FlowCluster>> prepareEventSources(EventSourceContext<FlowCluster> context) {
         return List.of(
                 informer(context, Pod.class),
                 informer(context, StatefulSet.class),
-                informer(context, Lease.class),
-                informer(context, ConfigMap.class));
+                informer(context, Service.class),
+                informer(context, ConfigMap.class),
+                informer(context, Secret.class),
+                informer(context, ServiceAccount.class),
+                informer(context, Role.class),
+                informer(context, RoleBinding.class),
+                informer(context, PodDisruptionBudget.class),
+                informer(context, Lease.class));
     }
 
     /** Everything the operator owns carries the instance label: that maps it back to its FlowCluster. */
@@ -100,9 +156,9 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
     }
 
     /**
-     * One reconciliation, as a list of named steps: refuse what cannot run, apply what the
-     * cluster owns, observe, decide a scale-down, publish the ring, scale the StatefulSet,
-     * report the status.
+     * One reconciliation, as a list of named steps: refuse what cannot run, reconcile the
+     * declared dependents, observe, decide a scale-down, publish the ring, scale the
+     * StatefulSet, report the status.
      */
     @Override
     public UpdateControl<FlowCluster> reconcile(FlowCluster fc, Context<FlowCluster> context) {
@@ -111,7 +167,7 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
         if (refuseUnsupportedKubernetes(fc, now)) {
             return UpdateControl.<FlowCluster>noUpdate().rescheduleAfter(RESYNC);
         }
-        applyOwned(fc);
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         Observation seen = observe(fc, context);
         String since = Optional.ofNullable(fc.getStatus()).map(s -> s.scaleDown).map(s -> s.since).orElse(now.toString());
         ScaleDown scaleDown = decideScaleDown(fc, seen, since, now);
@@ -137,10 +193,6 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
         degrade(fc, "UnsupportedKubernetesVersion", "Kubernetes " + version.get() + " is older than "
                 + KubernetesVersion.OLDEST_SUPPORTED + ", the oldest this operator supports: nothing was created", now);
         return true;
-    }
-
-    private void applyOwned(FlowCluster fc) {
-        OwnedObjects.of(fc, FlowClusterReconciler::randomSecret).forEach(applier::bring);
     }
 
     private Observation observe(FlowCluster fc, Context<FlowCluster> context) {
@@ -224,17 +276,26 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
         editStoredStatus(fc, stored -> StatusBuilder.degraded(stored, reason, message, now.toString()));
     }
 
-    /** What went wrong, in the API server's words where it gave some; one line, bounded. */
+    /**
+     * What went wrong, in the API server's words where it gave some, naming the dependent
+     * that failed; one line, bounded.
+     */
     static String describe(Exception e) {
-        String text = String.valueOf(e.getMessage());
+        String text = messageOf(e).lines().findFirst().orElse(e.getClass().getSimpleName());
+        return text.length() > 400 ? text.substring(0, 400) + "..." : text;
+    }
+
+    private static String messageOf(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
-                text = k.getStatus().getMessage();
-                break;
+                return k.getStatus().getMessage();
+            }
+            if (t instanceof AggregatedOperatorException failed && !failed.getAggregatedExceptions().isEmpty()) {
+                var first = new TreeMap<>(failed.getAggregatedExceptions()).firstEntry();
+                return first.getKey() + ": " + messageOf(first.getValue());
             }
         }
-        text = text.lines().findFirst().orElse(e.getClass().getSimpleName());
-        return text.length() > 400 ? text.substring(0, 400) + "..." : text;
+        return String.valueOf(e.getMessage());
     }
 
     private Optional<KubernetesVersion> kubernetesVersion() {
@@ -306,12 +367,6 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
         } catch (RuntimeException e) {
             LOG.warnf("Could not record event %s: %s", reason, e.getMessage());
         }
-    }
-
-    private static String randomSecret() {
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 
     private static Instant parse(String instant, Instant fallback) {
