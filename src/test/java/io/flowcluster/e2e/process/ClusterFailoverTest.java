@@ -70,11 +70,8 @@ class ClusterFailoverTest {
             JsonNode after = cluster.awaitScheduler(old, Duration.ofSeconds(15));
             System.out.printf("scheduler takeover after kill -9: %d ms%n", (System.nanoTime() - killedAt) / 1_000_000);
             assertThat(after.get("epoch").asLong()).isGreaterThan(before.get("epoch").asLong());
-            // the lease and the node's heartbeat lapse about together: a job submitted between the two may start on the
-            // dead node and run again elsewhere (docs/architecture.md, "Known limits"); once the scheduler has declared it
-            // dead (in the read of the cluster that its picture comes from), none does
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    cluster.count("select count(*) from node where id = ? and declared_dead", old) == 1);
+            // at once: the killed node's heartbeat may still look fresh, but the new scheduler does not count the holder
+            // whose lease lapsed a member until it beats again, so nothing submitted now starts there
 
             List<String> jobs = submit(cluster, 8, "{\"name\": \"s\", \"kind\": \"noop\"}");
             await().atMost(FINISH).until(() -> cluster.allInState(jobs, "SUCCEEDED"));

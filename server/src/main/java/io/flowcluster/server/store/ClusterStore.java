@@ -57,10 +57,16 @@ public class ClusterStore {
      * while held.
      */
     public OptionalLong holdLease(String node, Duration duration) {
+        // a takeover from another holder whose lease lapsed (not released) records it with its last
+        // heartbeat; a renewal keeps what the takeover recorded
         return jdbi.withHandle(h -> h.createQuery("""
-                        update scheduler_lease set
+                        update scheduler_lease l set
                             epoch = case when holder = :node and expires_at > now() then epoch else epoch + 1 end,
                             acquired_at = case when holder = :node and expires_at > now() then acquired_at else now() end,
+                            lapsed_holder = case when holder = :node and expires_at > now() then lapsed_holder
+                                when holder <> :node then holder end,
+                            lapsed_heartbeat_at = case when holder = :node and expires_at > now() then lapsed_heartbeat_at
+                                when holder <> :node then (select heartbeat_at from node where id = l.holder) end,
                             holder = :node,
                             expires_at = now() + make_interval(secs => :secs)
                         where id = 1 and (holder = :node or holder is null or expires_at <= now())
@@ -70,10 +76,10 @@ public class ClusterStore {
                 .map(OptionalLong::of).orElse(OptionalLong.empty()));
     }
 
-    /** Gives the lease up at shutdown, so a standby takes over at once. */
+    /** Gives the lease up at shutdown, so a standby takes over at once (and does not suspect this node). */
     public void releaseLease(String node) {
         jdbi.useHandle(h -> h.createUpdate(
-                        "update scheduler_lease set expires_at = now() where id = 1 and holder = :node")
+                        "update scheduler_lease set expires_at = now(), holder = null where id = 1 and holder = :node")
                 .bind("node", node).execute());
     }
 
@@ -85,11 +91,18 @@ public class ClusterStore {
                 .one());
     }
 
-    /** Live nodes (fresh heartbeat, not declared dead) with their task pool size and draining flag. */
+    /**
+     * Live nodes (fresh heartbeat, not declared dead) with their task pool size and draining
+     * flag. The scheduler whose lease lapsed is not one until it heartbeats after the takeover:
+     * its heartbeat may still look fresh for up to a heartbeat interval after its node died,
+     * and work placed on it then would wait for the node to be declared dead.
+     */
     public List<LiveMember> liveMembers(Duration nodeTimeout) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select id, task_pool_size, draining from node
+                        select id, task_pool_size, draining from node n
                         where not declared_dead and heartbeat_at > now() - make_interval(secs => :secs)
+                            and not exists (select 1 from scheduler_lease l
+                                where l.lapsed_holder = n.id and n.heartbeat_at <= l.lapsed_heartbeat_at)
                         order by id""")
                 .bind("secs", seconds(nodeTimeout))
                 .map((rs, ctx) -> new LiveMember(rs.getString("id"), rs.getInt("task_pool_size"), rs.getBoolean("draining")))

@@ -36,6 +36,44 @@ class ClusterStoreTest extends Stores {
                 .hasValue(second + 1);
     }
 
+    /**
+     * The takeover window: a scheduler's lease and its node's heartbeat lapse about
+     * together, so the new scheduler takes the node whose lease lapsed for no member until it
+     * heartbeats again; nothing is placed on a node that may have just died.
+     */
+    @Test
+    void theSchedulerWhoseLeaseLapsedIsNoMemberUntilItHeartbeatsAgain() throws Exception {
+        UUID a = UUID.randomUUID();
+        cluster.register("a", a, 4);
+        cluster.register("b", UUID.randomUUID(), 4);
+        cluster.holdLease("a", SHORT).orElseThrow();
+        Thread.sleep(SHORT.toMillis() + 100);
+        cluster.holdLease("b", LONG).orElseThrow();
+        assertThat(members()).as("a's heartbeat is fresh, but its lease lapsed").containsExactly("b");
+        cluster.holdLease("b", LONG).orElseThrow();
+        assertThat(members()).as("b's renewals keep it out").containsExactly("b");
+
+        assertThat(cluster.heartbeat("a", a, 0)).isTrue();
+        assertThat(members()).as("a beat after the takeover: alive").containsExactly("a", "b");
+    }
+
+    @Test
+    void aReleasedLeaseOrOnesOwnLapsedLeaseMakesNoOneSuspect() throws Exception {
+        cluster.register("a", UUID.randomUUID(), 4);
+        cluster.register("b", UUID.randomUUID(), 4);
+        cluster.holdLease("a", LONG).orElseThrow();
+        cluster.releaseLease("a");
+        cluster.holdLease("b", SHORT).orElseThrow();
+        assertThat(members()).as("a gave the lease up at shutdown").containsExactly("a", "b");
+        Thread.sleep(SHORT.toMillis() + 100);
+        cluster.holdLease("b", LONG).orElseThrow();
+        assertThat(members()).as("b took its own lapsed lease back").containsExactly("a", "b");
+    }
+
+    private List<String> members() {
+        return cluster.liveMembers(LONG).stream().map(AppliedRing.LiveMember::id).toList();
+    }
+
     @Test
     void aDeposedSchedulerCannotDispatchOrHandOverOrPublish() throws Exception {
         long old = cluster.holdLease("a", SHORT).orElseThrow();
