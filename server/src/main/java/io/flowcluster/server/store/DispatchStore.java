@@ -93,9 +93,8 @@ public class DispatchStore {
             return 0;
         }
         return jdbi.inTransaction(h -> {
-            GenericPlans.use(h);
             Fencing.check(h, scheduler, epoch);
-            JobLocks.lockAll(h, plan.stream().map(Dispatch::jobId).collect(Collectors.toCollection(TreeSet::new)));
+            GenericPlans.useAndLock(h, plan.stream().map(Dispatch::jobId).collect(Collectors.toCollection(TreeSet::new)));
             Map<UUID, String> owners = new LinkedHashMap<>();
             Map<UUID, Boolean> starts = new HashMap<>();
             for (Dispatch d : plan) {
@@ -130,9 +129,7 @@ public class DispatchStore {
                     .bind("start", plan.stream().map(Dispatch::start).toArray(Boolean[]::new))
                     .bind("epoch", epoch)
                     .execute();
-            for (String node : plan.stream().map(Dispatch::node).collect(Collectors.toCollection(TreeSet::new))) {
-                Notifications.send(h, Channel.WORKER, node);
-            }
+            Notifications.sendEach(h, Channel.WORKER, plan.stream().map(Dispatch::node).collect(Collectors.toCollection(TreeSet::new)));
             return moved;
         });
     }

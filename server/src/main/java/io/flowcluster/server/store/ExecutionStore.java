@@ -140,9 +140,8 @@ public class ExecutionStore {
             return List.of();
         }
         return jdbi.inTransaction(h -> {
-            GenericPlans.use(h);
             Set<UUID> jobIds = ends.stream().map(AttemptEnd::jobId).collect(Collectors.toCollection(TreeSet::new));
-            JobLocks.lockAll(h, jobIds);
+            GenericPlans.useAndLock(h, jobIds);
             // attempt rows are written once, as they end, and only for the attempt still current
             h.createUpdate("""
                     insert into step_attempt (job_id, idx, attempt, node, started_at, finished_at, outcome, exit_code, message)
@@ -177,9 +176,9 @@ public class ExecutionStore {
                         .execute();
             }
             // the scheduler counts the freed slots without reading what the nodes hold
-            ends.stream().collect(Collectors.groupingBy(AttemptEnd::node, TreeMap::new,
+            Notifications.sendEach(h, Channel.SCHEDULER, ends.stream().collect(Collectors.groupingBy(AttemptEnd::node, TreeMap::new,
                             Collectors.summingInt(e -> e.holdsSlot() ? 1 : 0)))
-                    .forEach((node, slots) -> Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.ended(node, slots)));
+                    .entrySet().stream().map(e -> SchedulerSignal.ended(e.getKey(), e.getValue())).toList());
             return completions;
         });
     }

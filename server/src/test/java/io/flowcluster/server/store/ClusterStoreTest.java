@@ -143,11 +143,6 @@ class ClusterStoreTest extends Stores {
                 Optional.empty());
     }
 
-    private static UUID submit(String name) {
-        StepSpec step = new StepSpec("only", "noop", null, null, null, null, null, null, null, null, null);
-        return jobs.submit(new JobSpec(name, 0, null, null, List.of(step), null, null), DistributionMode.LOCAL, Optional.empty(), name).jobId();
-    }
-
     private static String stepState(UUID job) {
         return column("select state from step where job_id = :j", job, String.class).orElseThrow();
     }

@@ -2,6 +2,8 @@ package io.flowcluster.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +19,22 @@ class GenericPlansTest extends Stores {
             h.useTransaction(tx -> {
                 GenericPlans.use(tx);
                 assertThat(planCacheMode(tx)).isEqualTo("force_generic_plan");
+            });
+            assertThat(planCacheMode(h)).as("after the commit, on the same connection").isEqualTo("auto");
+        }
+    }
+
+    @Test
+    void withTheJobLocksInOneStatementLikewiseOnlyForTheTransaction() {
+        UUID job = submit("locked");
+        try (Handle h = jdbi.open()) {
+            h.useTransaction(tx -> {
+                GenericPlans.useAndLock(tx, List.of(job));
+                assertThat(planCacheMode(tx)).isEqualTo("force_generic_plan");
+                try (Handle other = jdbi.open()) {
+                    assertThat(other.createQuery("select id from job where id = :id for update skip locked")
+                            .bind("id", job).mapTo(UUID.class).list()).as("the job's row is locked").isEmpty();
+                }
             });
             assertThat(planCacheMode(h)).as("after the commit, on the same connection").isEqualTo("auto");
         }

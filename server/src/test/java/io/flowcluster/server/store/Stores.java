@@ -2,7 +2,13 @@ package io.flowcluster.server.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowcluster.server.TestDatabase;
+import io.flowcluster.server.job.DistributionMode;
+import io.flowcluster.server.job.JobSpec;
+import io.flowcluster.server.job.StepSpec;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +43,12 @@ abstract class Stores {
     @AfterAll
     static void stop() {
         db.close();
+    }
+
+    /** A one-step noop job, submitted as the API would. */
+    static UUID submit(String name) {
+        StepSpec step = new StepSpec("only", "noop", null, null, null, null, null, null, null, null, null);
+        return jobs.submit(new JobSpec(name, 0, null, null, List.of(step), null, null), DistributionMode.LOCAL, Optional.empty(), name).jobId();
     }
 
     @BeforeEach
