@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -47,18 +46,6 @@ public class Notifications {
                 .bind("channel", channel.sqlName())
                 .bind("payload", payload)
                 .mapTo(String.class)
-                .one();
-    }
-
-    /** Sends several notifications on one channel as part of the handle's transaction, in one statement. */
-    public static void sendEach(Handle handle, Channel channel, Collection<String> payloads) {
-        if (payloads.isEmpty()) {
-            return;
-        }
-        handle.createQuery("select count(pg_notify(:channel, p)) from unnest(cast(:payloads as text[])) as p")
-                .bind("channel", channel.sqlName())
-                .bind("payloads", payloads.toArray(String[]::new))
-                .mapTo(Long.class)
                 .one();
     }
 

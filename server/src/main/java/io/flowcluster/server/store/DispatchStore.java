@@ -2,7 +2,6 @@ package io.flowcluster.server.store;
 
 import io.flowcluster.server.job.StepKind;
 import io.flowcluster.server.notify.Channel;
-import io.flowcluster.server.notify.Notifications;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.HashMap;
@@ -101,36 +100,40 @@ public class DispatchStore {
                 owners.putIfAbsent(d.jobId(), d.owner());
                 starts.merge(d.jobId(), d.start(), Boolean::logicalOr);
             }
-            h.createUpdate("""
-                    update job j set owner_node = o.owner, owner_epoch = :epoch,
-                        state = case when o.starts and j.state = 'PENDING' then 'RUNNING' else j.state end,
-                        started_at = case when o.starts and j.state = 'PENDING' then now() else j.started_at end
-                    from unnest(cast(:jobs as uuid[]), cast(:owners as text[]), cast(:starts as boolean[])) as o(id, owner, starts)
-                    where j.id = o.id and (j.owner_node is distinct from o.owner or (o.starts and j.state = 'PENDING'))""")
-                    .bind("jobs", owners.keySet().toArray(UUID[]::new))
+            // one statement: the jobs' owners, the steps moved on, a notification to each node that got one
+            return h.createQuery("""
+                    with owned as (
+                        update job j set owner_node = o.owner, owner_epoch = :epoch,
+                            state = case when o.starts and j.state = 'PENDING' then 'RUNNING' else j.state end,
+                            started_at = case when o.starts and j.state = 'PENDING' then now() else j.started_at end
+                        from unnest(cast(:owned as uuid[]), cast(:owners as text[]), cast(:starts as boolean[]))
+                            as o(id, owner, starts)
+                        where j.id = o.id and (j.owner_node is distinct from o.owner or (o.starts and j.state = 'PENDING'))),
+                    moved as (
+                        update step s set node = d.node, dispatched_epoch = :epoch, dispatched_at = now(),
+                            state = case when d.start then 'RUNNING' else 'DISPATCHED' end,
+                            attempt = s.attempt + case when d.start then 1 else 0 end,
+                            started_at = case when d.start then now() end,
+                            finished_at = null,
+                            exit_code = case when d.start then null else s.exit_code end,
+                            message = case when d.start then null else s.message end
+                        from unnest(cast(:jobs as uuid[]), cast(:idx as int[]), cast(:nodes as text[]), cast(:start as boolean[]))
+                            as d(job_id, idx, node, start)
+                        where s.job_id = d.job_id and s.idx = d.idx and s.state = 'READY'
+                        returning s.node)
+                    select (select count(*) from moved) as moved,
+                        (select count(pg_notify(:channel, node)) from (select distinct node from moved) as n) as notified""")
+                    .bind("owned", owners.keySet().toArray(UUID[]::new))
                     .bind("owners", owners.values().toArray(String[]::new))
                     .bind("starts", owners.keySet().stream().map(starts::get).toArray(Boolean[]::new))
-                    .bind("epoch", epoch)
-                    .execute();
-            int moved = h.createUpdate("""
-                    update step s set node = d.node, dispatched_epoch = :epoch, dispatched_at = now(),
-                        state = case when d.start then 'RUNNING' else 'DISPATCHED' end,
-                        attempt = s.attempt + case when d.start then 1 else 0 end,
-                        started_at = case when d.start then now() end,
-                        finished_at = null,
-                        exit_code = case when d.start then null else s.exit_code end,
-                        message = case when d.start then null else s.message end
-                    from unnest(cast(:jobs as uuid[]), cast(:idx as int[]), cast(:nodes as text[]), cast(:start as boolean[]))
-                        as d(job_id, idx, node, start)
-                    where s.job_id = d.job_id and s.idx = d.idx and s.state = 'READY'""")
                     .bind("jobs", plan.stream().map(Dispatch::jobId).toArray(UUID[]::new))
                     .bind("idx", plan.stream().map(Dispatch::index).toArray(Integer[]::new))
                     .bind("nodes", plan.stream().map(Dispatch::node).toArray(String[]::new))
                     .bind("start", plan.stream().map(Dispatch::start).toArray(Boolean[]::new))
                     .bind("epoch", epoch)
-                    .execute();
-            Notifications.sendEach(h, Channel.WORKER, plan.stream().map(Dispatch::node).collect(Collectors.toCollection(TreeSet::new)));
-            return moved;
+                    .bind("channel", Channel.WORKER.sqlName())
+                    .map((rs, ctx) -> rs.getInt("moved"))
+                    .one();
         });
     }
 }

@@ -142,43 +142,17 @@ public class ExecutionStore {
         return jdbi.inTransaction(h -> {
             Set<UUID> jobIds = ends.stream().map(AttemptEnd::jobId).collect(Collectors.toCollection(TreeSet::new));
             GenericPlans.useAndLock(h, jobIds);
-            // attempt rows are written once, as they end, and only for the attempt still current
-            h.createUpdate("""
-                    insert into step_attempt (job_id, idx, attempt, node, started_at, finished_at, outcome, exit_code, message)
-                    select s.job_id, s.idx, s.attempt, s.node, e.started, now(), e.outcome, e.exit, e.message
-                    from unnest(cast(:jobs as uuid[]), cast(:idx as int[]), cast(:attempts as int[]),
-                                cast(:started as timestamptz[]), cast(:outcomes as text[]), cast(:exits as int[]),
-                                cast(:messages as text[])) as e(job_id, idx, attempt, started, outcome, exit, message)
-                    join step s on s.job_id = e.job_id and s.idx = e.idx and s.attempt = e.attempt and s.state = 'RUNNING'""")
-                    .bind("jobs", ends.stream().map(AttemptEnd::jobId).toArray(UUID[]::new))
-                    .bind("idx", ends.stream().map(AttemptEnd::index).toArray(Integer[]::new))
-                    .bind("attempts", ends.stream().map(AttemptEnd::attempt).toArray(Integer[]::new))
-                    .bind("started", ends.stream().map(e -> e.startedAt().toString()).toArray(String[]::new)) // ISO-8601, UTC
-                    .bind("outcomes", ends.stream().map(e -> e.result().outcome().name()).toArray(String[]::new))
-                    .bind("exits", ends.stream().map(e -> e.result().exitCode()).toArray(Integer[]::new))
-                    .bind("messages", ends.stream().map(e -> e.result().message()).toArray(String[]::new))
-                    .execute();
-            Map<UUID, JobSteps> jobs = JobSteps.loadAll(h, jobIds, json);
+            Map<UUID, JobSteps> jobs = JobSteps.recordEndsAndLoad(h, ends, jobIds, json);
             List<Completion> completions = ends.stream().map(e -> {
                 StepStateMachine steps = jobs.get(e.jobId()).machine;
                 return steps.attemptEnded(e.index(), e.attempt(), e.result())
                         ? new Completion(false, steps.outcome()) : Completion.fencedOff();
             }).toList();
-            JobSteps.writeChanges(h, jobs.values());
-            List<JobSteps> finished = jobs.values().stream().filter(j -> j.machine.outcome().isPresent()).toList();
-            if (!finished.isEmpty()) {
-                h.createUpdate("""
-                        update job j set state = f.state, finished_at = now(),
-                            expires_at = now() + make_interval(secs => j.retention_seconds)
-                        from unnest(cast(:ids as uuid[]), cast(:states as text[])) as f(id, state) where j.id = f.id""")
-                        .bind("ids", finished.stream().map(j -> j.jobId).toArray(UUID[]::new))
-                        .bind("states", finished.stream().map(j -> j.machine.outcome().orElseThrow().name()).toArray(String[]::new))
-                        .execute();
-            }
             // the scheduler counts the freed slots without reading what the nodes hold
-            Notifications.sendEach(h, Channel.SCHEDULER, ends.stream().collect(Collectors.groupingBy(AttemptEnd::node, TreeMap::new,
+            List<String> freed = ends.stream().collect(Collectors.groupingBy(AttemptEnd::node, TreeMap::new,
                             Collectors.summingInt(e -> e.holdsSlot() ? 1 : 0)))
-                    .entrySet().stream().map(e -> SchedulerSignal.ended(e.getKey(), e.getValue())).toList());
+                    .entrySet().stream().map(e -> SchedulerSignal.ended(e.getKey(), e.getValue())).toList();
+            JobSteps.writeChanges(h, jobs.values(), freed);
             return completions;
         });
     }
@@ -323,11 +297,32 @@ public class ExecutionStore {
                     new JobGraph(deps));
         }
 
-        /** The steps of these jobs, each job's in index order. */
-        static Map<UUID, JobSteps> loadAll(Handle h, Set<UUID> jobIds, JsonColumns json) {
+        /**
+         * Records the ends' attempt rows and loads the steps of their jobs, each job's in index
+         * order, in one statement. An attempt row is written once, as the attempt ends, and only
+         * for the attempt still current (the step RUNNING with it); the steps are read as they
+         * were before the insert, which does not change them.
+         */
+        static Map<UUID, JobSteps> recordEndsAndLoad(Handle h, List<AttemptEnd> ends, Set<UUID> jobIds, JsonColumns json) {
             Map<UUID, List<Map<String, Object>>> rows = h.createQuery("""
+                            with recorded as (
+                                insert into step_attempt (job_id, idx, attempt, node, started_at, finished_at, outcome, exit_code,
+                                    message)
+                                select s.job_id, s.idx, s.attempt, s.node, e.started, now(), e.outcome, e.exit, e.message
+                                from unnest(cast(:ended as uuid[]), cast(:idx as int[]), cast(:attempts as int[]),
+                                            cast(:started as timestamptz[]), cast(:outcomes as text[]), cast(:exits as int[]),
+                                            cast(:messages as text[])) as e(job_id, idx, attempt, started, outcome, exit, message)
+                                join step s on s.job_id = e.job_id and s.idx = e.idx and s.attempt = e.attempt
+                                    and s.state = 'RUNNING')
                             select job_id, idx, name, spec::text as spec, state, attempt, failures, depends_on
                             from step where job_id = any(:jobs) order by job_id, idx""")
+                    .bind("ended", ends.stream().map(AttemptEnd::jobId).toArray(UUID[]::new))
+                    .bind("idx", ends.stream().map(AttemptEnd::index).toArray(Integer[]::new))
+                    .bind("attempts", ends.stream().map(AttemptEnd::attempt).toArray(Integer[]::new))
+                    .bind("started", ends.stream().map(e -> e.startedAt().toString()).toArray(String[]::new)) // ISO-8601, UTC
+                    .bind("outcomes", ends.stream().map(e -> e.result().outcome().name()).toArray(String[]::new))
+                    .bind("exits", ends.stream().map(e -> e.result().exitCode()).toArray(Integer[]::new))
+                    .bind("messages", ends.stream().map(e -> e.result().message()).toArray(String[]::new))
                     .bind("jobs", jobIds.toArray(UUID[]::new))
                     .mapToMap().stream()
                     .collect(Collectors.groupingBy(row -> (UUID) row.get("job_id"), LinkedHashMap::new, Collectors.toList()));
@@ -336,8 +331,11 @@ public class ExecutionStore {
             return jobs;
         }
 
-        /** Writes the changed steps of many jobs in one statement. */
-        static void writeChanges(Handle h, Collection<JobSteps> jobs) {
+        /**
+         * Writes what the state machines changed, in one statement: the changed steps of many
+         * jobs, the jobs that ended, and the scheduler's notifications.
+         */
+        static void writeChanges(Handle h, Collection<JobSteps> jobs, List<String> notifications) {
             List<UUID> ids = new ArrayList<>();
             List<Integer> indexes = new ArrayList<>();
             List<StepStateMachine.Change> changes = new ArrayList<>();
@@ -348,19 +346,23 @@ public class ExecutionStore {
                     changes.add(change);
                 });
             }
-            if (changes.isEmpty()) {
-                return;
-            }
-            h.createUpdate("""
-                    update step s set state = c.state, exit_code = c.exit, message = c.message, failures = c.failures,
-                        not_before = case when c.backoff is null then s.not_before
-                                          else now() + make_interval(secs => c.backoff) end,
-                        finished_at = case when c.terminal then now() end
-                    from unnest(cast(:jobs as uuid[]), cast(:idx as int[]), cast(:states as text[]), cast(:exits as int[]),
-                                cast(:messages as text[]), cast(:failures as int[]), cast(:backoffs as float8[]),
-                                cast(:terminal as boolean[]))
-                        as c(job_id, idx, state, exit, message, failures, backoff, terminal)
-                    where s.job_id = c.job_id and s.idx = c.idx""")
+            List<JobSteps> finished = jobs.stream().filter(j -> j.machine.outcome().isPresent()).toList();
+            h.createQuery("""
+                    with changed as (
+                        update step s set state = c.state, exit_code = c.exit, message = c.message, failures = c.failures,
+                            not_before = case when c.backoff is null then s.not_before
+                                              else now() + make_interval(secs => c.backoff) end,
+                            finished_at = case when c.terminal then now() end
+                        from unnest(cast(:jobs as uuid[]), cast(:idx as int[]), cast(:states as text[]), cast(:exits as int[]),
+                                    cast(:messages as text[]), cast(:failures as int[]), cast(:backoffs as float8[]),
+                                    cast(:terminal as boolean[]))
+                            as c(job_id, idx, state, exit, message, failures, backoff, terminal)
+                        where s.job_id = c.job_id and s.idx = c.idx),
+                    ended as (
+                        update job j set state = f.state, finished_at = now(),
+                            expires_at = now() + make_interval(secs => j.retention_seconds)
+                        from unnest(cast(:finished as uuid[]), cast(:outcomes as text[])) as f(id, state) where j.id = f.id)
+                    select count(pg_notify(:channel, p)) from unnest(cast(:notifications as text[])) as p""")
                     .bind("jobs", ids.toArray(UUID[]::new))
                     .bind("idx", indexes.toArray(Integer[]::new))
                     .bind("states", changes.stream().map(c -> c.state().name()).toArray(String[]::new))
@@ -370,7 +372,12 @@ public class ExecutionStore {
                     .bind("backoffs", changes.stream()
                             .map(c -> c.backoff() == null ? null : c.backoff().toMillis() / 1000.0).toArray(Double[]::new))
                     .bind("terminal", changes.stream().map(c -> c.state().isTerminal()).toArray(Boolean[]::new))
-                    .execute();
+                    .bind("finished", finished.stream().map(j -> j.jobId).toArray(UUID[]::new))
+                    .bind("outcomes", finished.stream().map(j -> j.machine.outcome().orElseThrow().name()).toArray(String[]::new))
+                    .bind("channel", Channel.SCHEDULER.sqlName())
+                    .bind("notifications", notifications.toArray(String[]::new))
+                    .mapTo(Long.class)
+                    .one();
         }
 
         private static int[] toInts(Object sqlArray) {

@@ -9,16 +9,23 @@ import io.flowcluster.server.job.JobSpec;
 import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.job.RetrySpec;
 import io.flowcluster.server.job.StepSpec;
+import io.flowcluster.server.notify.SchedulerSignal;
 import io.flowcluster.server.worker.OutputLimits;
 import io.flowcluster.server.worker.StepOutput;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * Claiming and recording attempt ends in groups, on a real PostgreSQL: one transaction for
@@ -131,6 +138,40 @@ class ExecutionStoreTest extends Stores {
         assertThat(states(two)).containsExactly("READY", "READY");
     }
 
+    /** Notifications are what wakes a node and tells the scheduler of freed slots between its reads. */
+    @Test
+    void aDispatchWakesEachNodeThatGotStepsAndEndsTellTheSchedulerTheSlotsFreedPerNode() throws Exception {
+        cluster.register("m", UUID.randomUUID(), 8);
+        UUID onN = submit("on-n", step("x"));
+        UUID onM = submit("on-m", step("y"));
+        try (Handle listener = jdbi.open()) {
+            listener.execute("listen flow_worker");
+            listener.execute("listen flow_scheduler");
+            dispatch.dispatch(List.of(new Dispatch(onN, 0, "n", "n", true, true), new Dispatch(onM, 0, "m", "m", true, true)),
+                    "sched", epoch);
+            assertThat(notifications(listener, 2)).containsExactlyInAnyOrder("flow_worker n", "flow_worker m");
+
+            execution.complete(List.of(end(onN, 0, 1, OK),
+                    new AttemptEnd(onM, 0, 1, OK, "m", true, Instant.now())));
+            assertThat(notifications(listener, 2)).containsExactlyInAnyOrder(
+                    "flow_scheduler " + SchedulerSignal.ended("n", 1),
+                    "flow_scheduler " + SchedulerSignal.ended("m", 1));
+        }
+    }
+
+    private static List<String> notifications(Handle listener, int expected) throws SQLException {
+        List<String> got = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (got.size() < expected && System.nanoTime() < deadline) {
+            PGNotification[] arrived = listener.getConnection().unwrap(PGConnection.class)
+                    .getNotifications(200);
+            for (PGNotification n : arrived == null ? new PGNotification[0] : arrived) {
+                got.add(n.getName() + " " + n.getParameter());
+            }
+        }
+        return got;
+    }
+
     /** The store applies what the output keeps: the tail, the server's own lines, one marker replaced in place. */
     @Test
     void aLogKeepsItsTailAcrossFlushes() {
@@ -154,11 +195,11 @@ class ExecutionStoreTest extends Stores {
     }
 
     private static AttemptEnd end(UUID job, int index, int attempt, AttemptResult result) {
-        return new AttemptEnd(job, index, attempt, result, "n", true, java.time.Instant.now());
+        return new AttemptEnd(job, index, attempt, result, "n", true, Instant.now());
     }
 
     private void dispatch(Object... jobAndIndex) {
-        List<Dispatch> plan = new java.util.ArrayList<>();
+        List<Dispatch> plan = new ArrayList<>();
         for (int i = 0; i < jobAndIndex.length; i += 2) {
             plan.add(new Dispatch((UUID) jobAndIndex[i], (Integer) jobAndIndex[i + 1], "n", "n"));
         }
