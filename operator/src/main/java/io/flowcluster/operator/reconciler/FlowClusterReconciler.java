@@ -167,7 +167,7 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
         if (refuseUnsupportedKubernetes(fc, now)) {
             return UpdateControl.<FlowCluster>noUpdate().rescheduleAfter(RESYNC);
         }
-        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+        reconcileDependents(context);
         Observation seen = observe(fc, context);
         String since = Optional.ofNullable(fc.getStatus()).map(s -> s.scaleDown).map(s -> s.since).orElse(now.toString());
         ScaleDown scaleDown = decideScaleDown(fc, seen, since, now);
@@ -193,6 +193,11 @@ public class FlowClusterReconciler implements Reconciler<FlowCluster> {
         degrade(fc, "UnsupportedKubernetesVersion", "Kubernetes " + version.get() + " is older than "
                 + KubernetesVersion.OLDEST_SUPPORTED + ", the oldest this operator supports: nothing was created", now);
         return true;
+    }
+
+    /** The @Workflow above: what fails is thrown, with each failed dependent's exception. */
+    private static void reconcileDependents(Context<FlowCluster> context) {
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     }
 
     private Observation observe(FlowCluster fc, Context<FlowCluster> context) {
