@@ -93,7 +93,7 @@ public class DispatchStore {
         }
         return jdbi.inTransaction(h -> {
             Fencing.check(h, scheduler, epoch);
-            GenericPlans.useAndLock(h, plan.stream().map(Dispatch::jobId).collect(Collectors.toCollection(TreeSet::new)));
+            JobLocks.lockAllWithGenericPlans(h, plan.stream().map(Dispatch::jobId).collect(Collectors.toCollection(TreeSet::new)));
             Map<UUID, String> owners = new LinkedHashMap<>();
             Map<UUID, Boolean> starts = new HashMap<>();
             for (Dispatch d : plan) {

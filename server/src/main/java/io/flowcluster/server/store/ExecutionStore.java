@@ -141,7 +141,7 @@ public class ExecutionStore {
         }
         return jdbi.inTransaction(h -> {
             Set<UUID> jobIds = ends.stream().map(AttemptEnd::jobId).collect(Collectors.toCollection(TreeSet::new));
-            GenericPlans.useAndLock(h, jobIds);
+            JobLocks.lockAllWithGenericPlans(h, jobIds);
             Map<UUID, JobSteps> jobs = JobSteps.recordEndsAndLoad(h, ends, jobIds, json);
             List<Completion> completions = ends.stream().map(e -> {
                 StepStateMachine steps = jobs.get(e.jobId()).machine;

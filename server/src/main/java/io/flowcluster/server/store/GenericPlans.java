@@ -1,7 +1,5 @@
 package io.flowcluster.server.store;
 
-import java.util.Collection;
-import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -12,24 +10,13 @@ import org.jdbi.v3.core.Handle;
  */
 final class GenericPlans {
 
+    /** For the rest of the transaction only: the pool's other users keep PostgreSQL's own choice. */
+    static final String SETTING = "set_config('plan_cache_mode', 'force_generic_plan', true)";
+
     private GenericPlans() {
     }
 
-    /** For the rest of the transaction only: the pool's other users keep PostgreSQL's own choice. */
     static void use(Handle h) {
-        h.execute("set local plan_cache_mode = force_generic_plan");
-    }
-
-    /**
-     * {@link #use} and {@link JobLocks#lockAll} in one statement, one round trip less for the
-     * transactions that begin with both.
-     */
-    static void useAndLock(Handle h, Collection<UUID> jobIds) {
-        h.createQuery("""
-                        select j.id from (select set_config('plan_cache_mode', 'force_generic_plan', true)) as plans,
-                            job j where j.id = any(:ids) order by j.id for update of j""")
-                .bind("ids", jobIds.toArray(UUID[]::new))
-                .mapTo(UUID.class)
-                .list();
+        h.createQuery("select " + SETTING).mapTo(String.class).one();
     }
 }

@@ -14,10 +14,22 @@ final class JobLocks {
     }
 
     static void lockAll(Handle h, Collection<UUID> jobIds) {
+        lock(h, jobIds, "");
+    }
+
+    /**
+     * {@link #lockAll}, and {@link GenericPlans} for the rest of the transaction, in one
+     * statement: one round trip less for the step path's transactions, which begin with both.
+     */
+    static void lockAllWithGenericPlans(Handle h, Collection<UUID> jobIds) {
+        lock(h, jobIds, "(select " + GenericPlans.SETTING + ") as plans, ");
+    }
+
+    private static void lock(Handle h, Collection<UUID> jobIds, String alsoFrom) {
         if (jobIds.isEmpty()) {
             return;
         }
-        h.createQuery("select id from job where id = any(:ids) order by id for update")
+        h.createQuery("select j.id from " + alsoFrom + "job j where j.id = any(:ids) order by j.id for update of j")
                 .bind("ids", jobIds.toArray(UUID[]::new))
                 .mapTo(UUID.class)
                 .list();

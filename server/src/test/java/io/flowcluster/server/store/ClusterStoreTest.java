@@ -3,9 +3,6 @@ package io.flowcluster.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flowcluster.server.job.DistributionMode;
-import io.flowcluster.server.job.JobSpec;
-import io.flowcluster.server.job.StepSpec;
 import io.flowcluster.server.ring.AppliedRing;
 import java.time.Duration;
 import java.util.List;

@@ -29,7 +29,7 @@ class GenericPlansTest extends Stores {
         UUID job = submit("locked");
         try (Handle h = jdbi.open()) {
             h.useTransaction(tx -> {
-                GenericPlans.useAndLock(tx, List.of(job));
+                JobLocks.lockAllWithGenericPlans(tx, List.of(job));
                 assertThat(planCacheMode(tx)).isEqualTo("force_generic_plan");
                 try (Handle other = jdbi.open()) {
                     assertThat(other.createQuery("select id from job where id = :id for update skip locked")
