@@ -23,8 +23,8 @@ final class Applier {
         this.client = client;
     }
 
-    /** Creates or updates; returns whether it wrote. */
-    <T extends HasMetadata> boolean apply(T desired) {
+    /** Creates, or updates when its desired content changed. */
+    <T extends HasMetadata> void apply(T desired) {
         String hash = Hashes.of(desired);
         Map<String, String> annotations = new HashMap<>(desired.getMetadata().getAnnotations() == null
                 ? Map.of() : desired.getMetadata().getAnnotations());
@@ -33,16 +33,15 @@ final class Applier {
         T existing = client.resource(desired).get();
         if (existing == null) {
             client.resource(desired).create();
-            return true;
+            return;
         }
         Map<String, String> current = existing.getMetadata().getAnnotations();
         if (current != null && hash.equals(current.get(Hashes.DESIRED_HASH))) {
-            return false;
+            return;
         }
         desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
         keepAllocated(existing, desired);
         client.resource(desired).update();
-        return true;
     }
 
     private static void keepAllocated(HasMetadata existing, HasMetadata desired) {

@@ -33,12 +33,16 @@ class DeclaredDependentsTest {
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})
-        boolean holds(FlowCluster fc) throws ReflectiveOperationException {
+        boolean holds(FlowCluster fc) {
             if (dependent.reconcilePrecondition() == Condition.class) {
                 return true;
             }
-            Condition condition = dependent.reconcilePrecondition().getConstructor().newInstance();
-            return condition.isMet(resource, fc, null);
+            try {
+                Condition condition = dependent.reconcilePrecondition().getConstructor().newInstance();
+                return condition.isMet(resource, fc, null);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -69,20 +73,10 @@ class DeclaredDependentsTest {
         return names;
     }
 
-    private static List<String> holding(FlowCluster fc, boolean holds) throws ReflectiveOperationException {
-        List<String> names = new java.util.ArrayList<>();
-        for (Entry d : declared()) {
-            if (d.holds(fc) == holds) {
-                names.add(d.name(fc));
-            }
-        }
-        return names;
-    }
-
     @Test
     void byDefaultItOwnsAnEmbeddedDatabaseAndAGeneratedTokenWhichItCreatesOnce() throws Exception {
         FlowCluster fc = cluster();
-        assertThat(holding(fc, true)).containsExactly("Secret/demo-api-token", "Secret/demo-db", "Service/demo-db",
+        assertThat(names(fc, d -> d.holds(fc))).containsExactly("Secret/demo-api-token", "Secret/demo-db", "Service/demo-db",
                 "StatefulSet/demo-db", "ServiceAccount/demo", "Role/demo", "RoleBinding/demo", "ConfigMap/demo-config",
                 "Service/demo", "Service/demo-nodes", "PodDisruptionBudget/demo", "Lease/demo-scheduler",
                 "ConfigMap/demo-scheduler-state");
@@ -109,7 +103,7 @@ class DeclaredDependentsTest {
         fc.getSpec().api.tokenSecretRef = new ApiSpec.TokenSecretRef();
         fc.getSpec().api.tokenSecretRef.name = "mine";
 
-        List<String> off = holding(fc, false);
+        List<String> off = names(fc, d -> !d.holds(fc));
         assertThat(off).containsExactly("Secret/demo-api-token", "Secret/demo-db", "Service/demo-db", "StatefulSet/demo-db");
         assertThat(names(fc, d -> off.contains(d.name(fc)) && d.resource() instanceof Deleter))
                 .as("JOSDK deletes what a failed precondition turns off only where it may: not the secrets")
