@@ -48,7 +48,7 @@ public class PacketWorker {
 
     public void start() {
         release("restarted");
-        notifications.subscribeFor(Channel.PACKETS, node.id(), claimer::signal);
+        notifications.subscribeOwn(Channel.PACKETS, claimer::signal);
         accepting = true;
         claimer.start();
     }

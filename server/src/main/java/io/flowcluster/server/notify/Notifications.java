@@ -1,12 +1,14 @@
 package io.flowcluster.server.notify;
 
 import io.agroal.api.AgroalDataSource;
+import io.flowcluster.server.node.LocalNode;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,9 +19,10 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Listens on the database's NOTIFY channels and hands each notification to its subscribers.
- * After a lost connection it reconnects and calls every subscriber once with a null payload,
- * since notifications sent meanwhile are gone.
+ * Listens on the database's NOTIFY channels (the shared ones, and this node's own of the
+ * channels per node) and hands each notification to its subscribers. After a lost
+ * connection it reconnects and calls every subscriber once with a null payload, since
+ * notifications sent meanwhile are gone.
  */
 @Singleton
 public class Notifications {
@@ -30,20 +33,32 @@ public class Notifications {
 
     private final AgroalDataSource dataSource;
     private final Map<Channel, List<Consumer<String>>> subscribers = new EnumMap<>(Channel.class);
+    /** The channels listened on, by name: this node's own of the channels per node. */
+    private final Map<String, Channel> listened = new HashMap<>();
     private volatile boolean running;
     private Thread thread;
 
-    Notifications(AgroalDataSource dataSource) {
+    Notifications(AgroalDataSource dataSource, LocalNode node) {
         this.dataSource = dataSource;
         for (Channel c : Channel.values()) {
             subscribers.put(c, new CopyOnWriteArrayList<>());
+            listened.put(c.perNode() ? c.of(node.id()) : c.sqlName(), c);
         }
     }
 
-    /** Sends a notification as part of the handle's transaction. */
+    /** Sends a notification on a shared channel as part of the handle's transaction. */
     public static void send(Handle handle, Channel channel, String payload) {
+        notify(handle, channel.sqlName(), payload);
+    }
+
+    /** Wakes {@code node} on its own channel of this kind, as part of the handle's transaction. */
+    public static void sendTo(Handle handle, Channel channel, String node) {
+        notify(handle, channel.of(node), "");
+    }
+
+    private static void notify(Handle handle, String channel, String payload) {
         handle.createQuery("select pg_notify(:channel, :payload)")
-                .bind("channel", channel.sqlName())
+                .bind("channel", channel)
                 .bind("payload", payload)
                 .mapTo(String.class)
                 .one();
@@ -54,13 +69,12 @@ public class Notifications {
         subscribers.get(channel).add(subscriber);
     }
 
-    /** On a channel whose payload names a node: {@code wake} runs for this node's notifications and those to all. */
-    public void subscribeFor(Channel channel, String node, Runnable wake) {
-        subscribe(channel, target -> {
-            if (target == null || target.equals(node)) {
-                wake.run();
-            }
-        });
+    /** On a channel per node: {@code wake} runs for every notification on this node's own. */
+    public void subscribeOwn(Channel channel, Runnable wake) {
+        if (!channel.perNode()) {
+            throw new IllegalArgumentException(channel + " is a channel shared by every node");
+        }
+        subscribe(channel, payload -> wake.run());
     }
 
     public void start() {
@@ -81,8 +95,8 @@ public class Notifications {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(true);
                 try (Statement st = connection.createStatement()) {
-                    for (Channel c : Channel.values()) {
-                        st.execute("LISTEN " + c.sqlName());
+                    for (String name : listened.keySet()) {
+                        st.execute("LISTEN " + name);
                     }
                 }
                 // anything sent while we were not listening is lost: let everyone look again
@@ -107,10 +121,9 @@ public class Notifications {
     }
 
     private void deliver(String channelName, String payload) {
-        for (Channel c : Channel.values()) {
-            if (c.sqlName().equals(channelName)) {
-                subscribers.get(c).forEach(s -> s.accept(payload));
-            }
+        Channel c = listened.get(channelName);
+        if (c != null) {
+            subscribers.get(c).forEach(s -> s.accept(payload));
         }
     }
 

@@ -92,15 +92,17 @@ public class DispatchStore {
             return 0;
         }
         return jdbi.inTransaction(h -> {
-            Fencing.check(h, scheduler, epoch);
-            JobLocks.lockAllWithGenericPlans(h, plan.stream().map(Dispatch::jobId).collect(Collectors.toCollection(TreeSet::new)));
+            JobLocks.lockAllFencedWithGenericPlans(h, plan.stream().map(Dispatch::jobId).collect(Collectors.toCollection(TreeSet::new)),
+                    scheduler, epoch);
             Map<UUID, String> owners = new LinkedHashMap<>();
             Map<UUID, Boolean> starts = new HashMap<>();
             for (Dispatch d : plan) {
                 owners.putIfAbsent(d.jobId(), d.owner());
                 starts.merge(d.jobId(), d.start(), Boolean::logicalOr);
             }
-            // one statement: the jobs' owners, the steps moved on, a notification to each node that got one
+            // one statement: the jobs' owners, the steps moved on, a notification on the own channel of
+            // each node that got steps, and one for each job given an owner with messages waiting for it
+            List<String> targets = plan.stream().map(Dispatch::node).distinct().toList();
             return h.createQuery("""
                     with owned as (
                         update job j set owner_node = o.owner, owner_epoch = :epoch,
@@ -108,7 +110,8 @@ public class DispatchStore {
                             started_at = case when o.starts and j.state = 'PENDING' then now() else j.started_at end
                         from unnest(cast(:owned as uuid[]), cast(:owners as text[]), cast(:starts as boolean[]))
                             as o(id, owner, starts)
-                        where j.id = o.id and (j.owner_node is distinct from o.owner or (o.starts and j.state = 'PENDING'))),
+                        where j.id = o.id and (j.owner_node is distinct from o.owner or (o.starts and j.state = 'PENDING'))
+                        returning j.id),
                     moved as (
                         update step s set node = d.node, dispatched_epoch = :epoch, dispatched_at = now(),
                             state = case when d.start then 'RUNNING' else 'DISPATCHED' end,
@@ -122,7 +125,10 @@ public class DispatchStore {
                         where s.job_id = d.job_id and s.idx = d.idx and s.state = 'READY'
                         returning s.node)
                     select (select count(*) from moved) as moved,
-                        (select count(pg_notify(:channel, node)) from (select distinct node from moved) as n) as notified""")
+                        (select count(pg_notify(w.channel, '')) from unnest(cast(:targets as text[]), cast(:channels as text[]))
+                            as w(node, channel) where w.node in (select node from moved)) as woken,
+                        (select count(pg_notify(:messages, o.id::text)) from owned o
+                            where exists (select 1 from job_message m where m.job_id = o.id and m.processed_at is null)) as told""")
                     .bind("owned", owners.keySet().toArray(UUID[]::new))
                     .bind("owners", owners.values().toArray(String[]::new))
                     .bind("starts", owners.keySet().stream().map(starts::get).toArray(Boolean[]::new))
@@ -131,7 +137,9 @@ public class DispatchStore {
                     .bind("nodes", plan.stream().map(Dispatch::node).toArray(String[]::new))
                     .bind("start", plan.stream().map(Dispatch::start).toArray(Boolean[]::new))
                     .bind("epoch", epoch)
-                    .bind("channel", Channel.WORKER.sqlName())
+                    .bind("targets", targets.toArray(String[]::new))
+                    .bind("channels", targets.stream().map(Channel.WORKER::of).toArray(String[]::new))
+                    .bind("messages", Channel.MESSAGE.sqlName())
                     .map((rs, ctx) -> rs.getInt("moved"))
                     .one();
         });

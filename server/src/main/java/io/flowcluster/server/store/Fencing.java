@@ -9,13 +9,16 @@ import org.jdbi.v3.core.Handle;
  */
 final class Fencing {
 
+    /** A row while {@code :node} holds the lease at {@code :epoch}, share-locked. */
+    static final String HELD = """
+            select 1 from scheduler_lease
+            where id = 1 and holder = :node and epoch = :epoch and expires_at > now() for share""";
+
     private Fencing() {
     }
 
     static void check(Handle h, String node, long epoch) {
-        boolean holds = h.createQuery("""
-                        select 1 from scheduler_lease
-                        where id = 1 and holder = :node and epoch = :epoch and expires_at > now() for share""")
+        boolean holds = h.createQuery(HELD)
                 .bind("node", node).bind("epoch", epoch)
                 .mapTo(Integer.class).findOne().isPresent();
         if (!holds) {

@@ -174,7 +174,7 @@ public class PacketStore {
                         .execute();
                 if (n > 0) {
                     dealt.put(e.getKey(), n);
-                    Notifications.send(h, Channel.PACKETS, e.getKey());
+                    Notifications.sendTo(h, Channel.PACKETS, e.getKey());
                 }
             }
             return dealt;

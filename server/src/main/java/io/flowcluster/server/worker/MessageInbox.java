@@ -43,9 +43,8 @@ public class MessageInbox {
     }
 
     public void start() {
-        // a message arrived, or this node was given jobs (perhaps with messages waiting)
+        // a message arrived, or a job with messages waiting was given an owner (this node, perhaps)
         notifications.subscribe(Channel.MESSAGE, payload -> loop.signal());
-        notifications.subscribeFor(Channel.WORKER, node.id(), loop::signal);
         loop.start();
     }
 

@@ -101,7 +101,7 @@ public class Worker {
     public void start() {
         register();
         metrics.registerRunningSteps(running::size);
-        notifications.subscribeFor(Channel.WORKER, node.id(), () -> {
+        notifications.subscribeOwn(Channel.WORKER, () -> {
             dispatchedHere.set(true);
             claimer.signal();
         });

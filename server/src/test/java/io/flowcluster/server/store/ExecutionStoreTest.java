@@ -9,6 +9,7 @@ import io.flowcluster.server.job.JobSpec;
 import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.job.RetrySpec;
 import io.flowcluster.server.job.StepSpec;
+import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.SchedulerSignal;
 import io.flowcluster.server.worker.OutputLimits;
 import io.flowcluster.server.worker.StepOutput;
@@ -138,24 +139,45 @@ class ExecutionStoreTest extends Stores {
         assertThat(states(two)).containsExactly("READY", "READY");
     }
 
-    /** Notifications are what wakes a node and tells the scheduler of freed slots between its reads. */
+    /**
+     * Notifications are what wakes a node and tells the scheduler of freed slots between its
+     * reads; each node is woken on its own channel, so that the others are not woken for nothing.
+     */
     @Test
-    void aDispatchWakesEachNodeThatGotStepsAndEndsTellTheSchedulerTheSlotsFreedPerNode() throws Exception {
+    void aDispatchWakesEachNodeThatGotStepsOnItsOwnChannelAndEndsTellTheSchedulerTheSlotsFreedPerNode() throws Exception {
         cluster.register("m", UUID.randomUUID(), 8);
+        cluster.register("idle", UUID.randomUUID(), 8);
         UUID onN = submit("on-n", step("x"));
         UUID onM = submit("on-m", step("y"));
         try (Handle listener = jdbi.open()) {
-            listener.execute("listen flow_worker");
+            for (String node : List.of("n", "m", "idle")) {
+                listener.execute("listen " + Channel.WORKER.of(node));
+            }
             listener.execute("listen flow_scheduler");
             dispatch.dispatch(List.of(new Dispatch(onN, 0, "n", "n", true, true), new Dispatch(onM, 0, "m", "m", true, true)),
                     "sched", epoch);
-            assertThat(notifications(listener, 2)).containsExactlyInAnyOrder("flow_worker n", "flow_worker m");
+            assertThat(notifications(listener, 3)).containsExactlyInAnyOrder(Channel.WORKER.of("n") + " ",
+                    Channel.WORKER.of("m") + " ");
 
             execution.complete(List.of(end(onN, 0, 1, OK),
                     new AttemptEnd(onM, 0, 1, OK, "m", true, Instant.now())));
             assertThat(notifications(listener, 2)).containsExactlyInAnyOrder(
                     "flow_scheduler " + SchedulerSignal.ended("n", 1),
                     "flow_scheduler " + SchedulerSignal.ended("m", 1));
+        }
+    }
+
+    /** A message for a job without an owner waits; the dispatch that gives the job its owner tells the inboxes. */
+    @Test
+    void aDispatchThatGivesAJobWithMessagesWaitingAnOwnerTellsTheInboxes() throws Exception {
+        UUID waiting = submit("waiting", step("x"));
+        UUID without = submit("without", step("y"));
+        Stores.jobs.addMessage(waiting, "go", null, "n");
+        try (Handle listener = jdbi.open()) {
+            listener.execute("listen flow_message");
+            dispatch.dispatch(List.of(new Dispatch(waiting, 0, "n", "n", true, true), new Dispatch(without, 0, "n", "n", true, true)),
+                    "sched", epoch);
+            assertThat(notifications(listener, 2)).containsExactly("flow_message " + waiting);
         }
     }
 
