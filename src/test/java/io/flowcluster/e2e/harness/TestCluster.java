@@ -190,8 +190,15 @@ public final class TestCluster implements AutoCloseable {
 
     /** The PostgreSQL server process (the parent of a backend): what the database's CPU time is read from. */
     public ProcessHandle databaseServer() {
-        long backend = ((Number) query("select pg_backend_pid() as pid").get(0).get("pid")).longValue();
-        return ProcessHandle.of(backend).flatMap(ProcessHandle::parent).orElseThrow();
+        // asked while the backend's connection is open: a backend exits with its connection
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), EmbeddedDatabase.USER, "");
+             PreparedStatement st = c.prepareStatement("select pg_backend_pid()");
+             ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return ProcessHandle.of(rs.getLong(1)).flatMap(ProcessHandle::parent).orElseThrow();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public int databasePort() {
