@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * PostgreSQL NOTIFY channels; a notification is delivered when its transaction commits.
@@ -27,6 +29,8 @@ public enum Channel {
 
     private final String sqlName;
     private final boolean perNode;
+    /** The names of the nodes' own channels, by node id: asked on every dispatch, digested once. */
+    private final Map<String, String> ownNames = new ConcurrentHashMap<>();
 
     Channel(String sqlName, boolean perNode) {
         this.sqlName = sqlName;
@@ -53,6 +57,10 @@ public enum Channel {
         if (!perNode) {
             throw new IllegalStateException(name() + " is a channel shared by every node");
         }
+        return ownNames.computeIfAbsent(node, this::digested);
+    }
+
+    private String digested(String node) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(node.getBytes(StandardCharsets.UTF_8));
             return sqlName + "_" + HexFormat.of().formatHex(digest, 0, 8);

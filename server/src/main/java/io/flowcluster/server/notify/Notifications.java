@@ -48,15 +48,15 @@ public class Notifications {
 
     /** Sends a notification on a shared channel as part of the handle's transaction. */
     public static void send(Handle handle, Channel channel, String payload) {
-        notify(handle, channel.sqlName(), payload);
+        sendOn(handle, channel.sqlName(), payload);
     }
 
     /** Wakes {@code node} on its own channel of this kind, as part of the handle's transaction. */
     public static void sendTo(Handle handle, Channel channel, String node) {
-        notify(handle, channel.of(node), "");
+        sendOn(handle, channel.of(node), "");
     }
 
-    private static void notify(Handle handle, String channel, String payload) {
+    private static void sendOn(Handle handle, String channel, String payload) {
         handle.createQuery("select pg_notify(:channel, :payload)")
                 .bind("channel", channel)
                 .bind("payload", payload)
