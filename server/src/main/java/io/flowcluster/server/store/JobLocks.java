@@ -13,6 +13,9 @@ import org.jdbi.v3.core.statement.Query;
  */
 final class JobLocks {
 
+    /** Joined into a lock statement: {@link GenericPlans} for the rest of the transaction. */
+    private static final String WITH_GENERIC_PLANS = "(select " + GenericPlans.SETTING + ") as plans, ";
+
     private JobLocks() {
     }
 
@@ -25,7 +28,7 @@ final class JobLocks {
      * statement: one round trip less for the step path's transactions, which begin with both.
      */
     static void lockAllWithGenericPlans(Handle h, Collection<UUID> jobIds) {
-        lock(h, jobIds, "(select " + GenericPlans.SETTING + ") as plans, ");
+        lock(h, jobIds, WITH_GENERIC_PLANS);
     }
 
     /**
@@ -34,7 +37,7 @@ final class JobLocks {
      * is the fence checked on its own, to tell the two apart.
      */
     static void lockAllFencedWithGenericPlans(Handle h, Collection<UUID> jobIds, String scheduler, long epoch) {
-        List<UUID> locked = lock(h, jobIds, "(select " + GenericPlans.SETTING + ") as plans, (" + Fencing.HELD + ") as fence, ",
+        List<UUID> locked = lock(h, jobIds, WITH_GENERIC_PLANS + "(" + Fencing.HELD + ") as fence, ",
                 q -> q.bind("node", scheduler).bind("epoch", epoch));
         if (locked.isEmpty()) {
             Fencing.check(h, scheduler, epoch);
