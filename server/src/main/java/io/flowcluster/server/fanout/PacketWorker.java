@@ -48,7 +48,7 @@ public class PacketWorker {
 
     public void start() {
         release("restarted");
-        notifications.subscribeOwn(Channel.PACKETS, claimer::signal);
+        notifications.subscribeOwn(Channel.PACKETS, payload -> claimer.signal());
         accepting = true;
         claimer.start();
     }

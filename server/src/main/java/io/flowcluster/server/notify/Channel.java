@@ -18,6 +18,11 @@ public enum Channel {
     SCHEDULER("flow_scheduler", false),
     /** Steps were dispatched to the node whose channel this is. */
     WORKER("flow_worker", true),
+    /**
+     * Jobs whose last step ran on the node whose channel this is ended (the scheduler applied
+     * the end); the payload lists them ({@link JobsEnded}).
+     */
+    ENDED("flow_ended", true),
     /** A job was aborted; the payload is its id. */
     ABORT("flow_abort", false),
     /** A message for a job arrived, or a job with messages waiting got an owner; the payload is the job's id. */

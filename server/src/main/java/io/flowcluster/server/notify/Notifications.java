@@ -69,12 +69,12 @@ public class Notifications {
         subscribers.get(channel).add(subscriber);
     }
 
-    /** On a channel per node: {@code wake} runs for every notification on this node's own. */
-    public void subscribeOwn(Channel channel, Runnable wake) {
+    /** On a channel per node: {@code subscriber} runs for every notification on this node's own. */
+    public void subscribeOwn(Channel channel, Consumer<String> subscriber) {
         if (!channel.perNode()) {
             throw new IllegalArgumentException(channel + " is a channel shared by every node");
         }
-        subscribe(channel, payload -> wake.run());
+        subscribe(channel, subscriber);
     }
 
     public void start() {

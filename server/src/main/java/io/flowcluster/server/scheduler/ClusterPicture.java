@@ -15,7 +15,7 @@ import java.util.UUID;
  * task slots each one's steps hold, the jobs with a step out, the active jobs per owner.
  * Pure. Read from the database when the scheduler takes the lease, when members change, and
  * every heartbeat interval; in between, kept current from the scheduler's own dispatches and
- * from the slots that nodes announce freed as their steps end. A pass then reads only the
+ * from the slots freed by the ends it applies. A pass then reads only the
  * head of the ready queue. Whatever escapes it (a notification lost, an abort of a queued
  * step) lasts until the next read: a node may then be sent a step more than it has slots,
  * which waits there for one.
@@ -63,7 +63,7 @@ final class ClusterPicture {
         return DispatchPlanner.freeSlots(live, eligible, held, 0);
     }
 
-    /** A node announced that steps holding {@code slots} of its slots ended. */
+    /** Ends applied for steps that held {@code slots} of the node's slots. */
     void freed(String node, int slots) {
         held.computeIfPresent(node, (n, h) -> Math.max(0, h - slots));
     }

@@ -30,17 +30,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
  * The one scheduler of the cluster, on whichever node holds the lease: hands a silent
- * node's work over, gives jobs owners on the hash ring, and moves READY steps to DISPATCHED
- * on their job's owner, most urgent first, never more than the owner has free slots (and its
+ * node's work over, applies the attempt ends that nodes recorded (a step's next state, its
+ * dependents, its job's end), gives jobs owners on the hash ring, and starts READY steps on
+ * their job's owner, most urgent first, never more than the owner has free slots (and its
  * {@code dispatch-ahead} queue). Every write is fenced by the lease epoch. Woken by database
  * notifications; polling is a safety net. Between reads of the cluster (see {@link ClusterPicture})
- * a pass costs one read of the ready queue's head and one dispatch transaction.
+ * a pass costs one transaction applying ends (when nodes recorded some), one read of the ready
+ * queue's head and one dispatch transaction.
  */
 @Singleton
 public class Scheduler {
@@ -59,8 +61,8 @@ public class Scheduler {
     private final RingSource ringSource;
     private final StatePublisher publisher;
     private final FillingMembers filling;
-    /** Slots that nodes announced freed since the last pass, per node. */
-    private final Map<String, Integer> freed = new ConcurrentHashMap<>();
+    /** Nodes recorded attempt ends since the last pass applied them. */
+    private final AtomicBoolean endsRecorded = new AtomicBoolean(true);
     /** Signals that members or what they hold changed: the picture is read again after one. */
     private final AtomicLong changes = new AtomicLong();
     /** What this scheduler knows of the cluster; null when it must be read again. */
@@ -117,8 +119,9 @@ public class Scheduler {
         if (lease.current().isEmpty()) {
             return; // a standby keeps no picture: it reads one when it takes the lease
         }
-        SchedulerSignal.freed(payload).ifPresent(f -> freed.merge(f.node(), f.slots(), Integer::sum));
-        if (!SchedulerSignal.onlyWork(payload)) {
+        if (SchedulerSignal.ENDS.equals(payload)) {
+            endsRecorded.set(true);
+        } else if (!SchedulerSignal.onlyWork(payload)) {
             changes.incrementAndGet();
         }
         loop.signal();
@@ -150,7 +153,9 @@ public class Scheduler {
 
     private void dispatch(long epoch) {
         ClusterPicture now = current(epoch);
-        freed.keySet().forEach(member -> Optional.ofNullable(freed.remove(member)).ifPresent(n -> now.freed(member, n)));
+        if (endsRecorded.getAndSet(false)) {
+            store.applyEnds(node.id(), epoch).freedSlots().forEach(now::freed);
+        }
         Map<String, Integer> free = now.freeSlots(config.scheduler().dispatchAhead());
         if (free.values().stream().noneMatch(f -> f > 0)) {
             return;
@@ -181,7 +186,7 @@ public class Scheduler {
         if (picture != null && epoch == pictureEpoch && changesSeen == pictureChanges && System.nanoTime() < nextRead) {
             return picture;
         }
-        freed.clear(); // the slots freed so far are in what is read now
+        endsRecorded.set(true); // ends whose notification was lost are applied at each read
         Duration timeout = config.cluster().nodeTimeout();
         List<String> handedOver = cluster.handOverSilentNodes(node.id(), epoch, timeout);
         if (!handedOver.isEmpty()) {

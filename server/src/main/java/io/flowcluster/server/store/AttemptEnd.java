@@ -4,11 +4,6 @@ import io.flowcluster.server.job.AttemptResult;
 import java.time.Instant;
 import java.util.UUID;
 
-/**
- * How one attempt at a step ended, to be recorded: its attempt row is written once, now, with
- * when it started on {@code node}; {@code holdsSlot} says whether it freed one of the node's
- * task slots (the scheduler counts them).
- */
-public record AttemptEnd(UUID jobId, int index, int attempt, AttemptResult result, String node, boolean holdsSlot,
-        Instant startedAt) {
+/** How one attempt at a step ended, to be recorded: its attempt row is written once, now, with when it started. */
+public record AttemptEnd(UUID jobId, int index, int attempt, AttemptResult result, Instant startedAt) {
 }

@@ -1,14 +1,18 @@
 package io.flowcluster.server.store;
 
+import io.flowcluster.server.job.JobState;
 import io.flowcluster.server.job.StepKind;
 import io.flowcluster.server.notify.Channel;
+import io.flowcluster.server.notify.JobsEnded;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -22,9 +26,46 @@ public class DispatchStore {
     private static final String[] SLOTLESS = StepKind.SLOTLESS.stream().map(StepKind::wireName).toArray(String[]::new);
 
     private final Jdbi jdbi;
+    private final JsonColumns json;
 
-    DispatchStore(Jdbi jdbi) {
+    DispatchStore(Jdbi jdbi, JsonColumns json) {
         this.jdbi = jdbi;
+        this.json = json;
+    }
+
+    /**
+     * Applies the attempt ends that nodes recorded since the last time, in one transaction
+     * fenced by the scheduler's epoch: for each job, under its lock, the pure step rules
+     * ({@link io.flowcluster.server.job.StepStateMachine}) decide the step's next state (a retry
+     * after backoff, or its end), the dependents that become ready or are skipped, and the
+     * job's end; one statement writes them all. The node that ran a job's last step is told
+     * that it ended, on its own channel. A deposed scheduler applies nothing. An end whose
+     * step was aborted meanwhile is no longer its step's live attempt and changes nothing.
+     */
+    public AppliedEnds applyEnds(String scheduler, long epoch) {
+        return jdbi.inTransaction(h -> {
+            List<UUID> locked = JobLocks.lockWithRecordedEndsFenced(h, scheduler, epoch);
+            if (locked.isEmpty()) {
+                return AppliedEnds.NONE;
+            }
+            List<JobSteps> jobs = JobSteps.loadWithRecordedEnds(h, locked, json);
+            Map<String, Integer> freed = new TreeMap<>();
+            Map<String, Map<UUID, JobState>> endedOn = new TreeMap<>();
+            int applied = 0;
+            for (JobSteps job : jobs) {
+                for (JobSteps.RecordedEnd end : job.applyRecordedEnds()) {
+                    applied++;
+                    freed.merge(end.node(), end.holdsSlot() ? 1 : 0, Integer::sum);
+                }
+                job.endedOn().ifPresent(node -> endedOn.computeIfAbsent(node, n -> new LinkedHashMap<>())
+                        .put(job.jobId(), job.outcome().orElseThrow()));
+            }
+            List<JobSteps.Notice> notices = new ArrayList<>();
+            endedOn.forEach((node, ended) -> JobsEnded.payloads(ended)
+                    .forEach(p -> notices.add(new JobSteps.Notice(Channel.ENDED.of(node), p))));
+            JobSteps.writeChanges(h, jobs, notices);
+            return new AppliedEnds(applied, freed);
+        });
     }
 
     /** The steps dispatched or running: slots held per node, and their jobs. One read per pass. */

@@ -1,23 +1,15 @@
 package io.flowcluster.server.store;
 
 import io.flowcluster.server.job.DistributionMode;
-import io.flowcluster.server.job.JobGraph;
-import io.flowcluster.server.job.StepState;
-import io.flowcluster.server.job.StepStateMachine;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.Notifications;
 import io.flowcluster.server.notify.SchedulerSignal;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -29,6 +21,15 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 /** A worker's view of the database: claiming dispatched steps, recording how they end, output. */
 @Singleton
 public class ExecutionStore {
+
+    /**
+     * True of a step {@code s} RUNNING whose current attempt has its row from its node: the
+     * attempt ended and the scheduler has not applied the end yet. Such an attempt no longer
+     * runs anywhere. (A LOST row is the hand-over's own, written just before it releases the step.)
+     */
+    static final String ENDED_UNAPPLIED = """
+            (s.state = 'RUNNING' and exists (select 1 from step_attempt a
+                where a.job_id = s.job_id and a.idx = s.idx and a.attempt = s.attempt and a.outcome <> 'LOST'))""";
 
     private final Jdbi jdbi;
     private final JsonColumns json;
@@ -54,7 +55,7 @@ public class ExecutionStore {
                             j.name, j.parameters::text as parameters, j.submitted_at, j.distribution,
                             j.started_at = s.started_at as starts_job
                         from step s join job j on j.id = s.job_id
-                        where s.node = :node and s.state in ('DISPATCHED', 'RUNNING')
+                        where s.node = :node and s.state in ('DISPATCHED', 'RUNNING') and not """ + ENDED_UNAPPLIED + """
                         order by s.job_priority desc, s.job_seq, s.idx""")
                 .bind("node", node)
                 .map((rs, ctx) -> {
@@ -131,36 +132,52 @@ public class ExecutionStore {
     }
 
     /**
-     * Records how attempts ended and what follows for their jobs, all in one transaction:
-     * a retry after backoff, the dependents that become ready, the dependents skipped after a
-     * final failure, the job's end. One completion per attempt end, in the same order.
+     * Records how attempts ended, in one statement for many: each end's attempt row, written
+     * once, if the attempt is still the step's current one (RUNNING with that number). What
+     * follows (the step's next state, its dependents, its job's end) is the scheduler's to
+     * apply ({@link DispatchStore#applyEnds}), which this wakes. Nothing is locked: an attempt
+     * handed over (LOST) or aborted meanwhile has its row already, and the row's unique key
+     * refuses the second. One answer per end, in order: whether it was recorded.
      */
-    public List<Completion> complete(List<AttemptEnd> ends) {
+    public List<Boolean> recordEnds(List<AttemptEnd> ends) {
         if (ends.isEmpty()) {
             return List.of();
         }
-        return jdbi.inTransaction(h -> {
-            Set<UUID> jobIds = ends.stream().map(AttemptEnd::jobId).collect(Collectors.toCollection(TreeSet::new));
-            JobLocks.lockAllWithGenericPlans(h, jobIds);
-            Map<UUID, JobSteps> jobs = JobSteps.recordEndsAndLoad(h, ends, jobIds, json);
-            List<Completion> completions = ends.stream().map(e -> {
-                StepStateMachine steps = jobs.get(e.jobId()).machine;
-                return steps.attemptEnded(e.index(), e.attempt(), e.result())
-                        ? new Completion(false, steps.outcome()) : Completion.fencedOff();
-            }).toList();
-            // the scheduler counts the freed slots without reading what the nodes hold
-            List<String> freed = ends.stream().collect(Collectors.groupingBy(AttemptEnd::node, TreeMap::new,
-                            Collectors.summingInt(e -> e.holdsSlot() ? 1 : 0)))
-                    .entrySet().stream().map(e -> SchedulerSignal.ended(e.getKey(), e.getValue())).toList();
-            JobSteps.writeChanges(h, jobs.values(), freed);
-            return completions;
-        });
+        Set<AttemptKey> recorded = jdbi.withHandle(h -> h.createQuery("""
+                        with recorded as (
+                            insert into step_attempt (job_id, idx, attempt, node, started_at, finished_at, outcome, exit_code,
+                                message)
+                            select s.job_id, s.idx, s.attempt, s.node, e.started, now(), e.outcome, e.exit, e.message
+                            from unnest(cast(:ended as uuid[]), cast(:idx as int[]), cast(:attempts as int[]),
+                                        cast(:started as timestamptz[]), cast(:outcomes as text[]), cast(:exits as int[]),
+                                        cast(:messages as text[])) as e(job_id, idx, attempt, started, outcome, exit, message)
+                            join step s on s.job_id = e.job_id and s.idx = e.idx and s.attempt = e.attempt
+                                and s.state = 'RUNNING'
+                            order by s.job_id, s.idx -- the order a hand-over inserts in: no deadlock between the two
+                            on conflict (job_id, idx, attempt) do nothing
+                            returning job_id, idx, attempt)
+                        select r.job_id, r.idx, r.attempt,
+                            (select count(pg_notify(:channel, :signal)) from (select 1 from recorded limit 1) w) as woken
+                        from recorded r""")
+                .bind("ended", ends.stream().map(AttemptEnd::jobId).toArray(UUID[]::new))
+                .bind("idx", ends.stream().map(AttemptEnd::index).toArray(Integer[]::new))
+                .bind("attempts", ends.stream().map(AttemptEnd::attempt).toArray(Integer[]::new))
+                .bind("started", ends.stream().map(e -> e.startedAt().toString()).toArray(String[]::new)) // ISO-8601, UTC
+                .bind("outcomes", ends.stream().map(e -> e.result().outcome().name()).toArray(String[]::new))
+                .bind("exits", ends.stream().map(e -> e.result().exitCode()).toArray(Integer[]::new))
+                .bind("messages", ends.stream().map(e -> e.result().message()).toArray(String[]::new))
+                .bind("channel", Channel.SCHEDULER.sqlName())
+                .bind("signal", SchedulerSignal.ENDS)
+                .map((rs, ctx) -> new AttemptKey(rs.getObject("job_id", UUID.class), rs.getInt("idx"), rs.getInt("attempt")))
+                .collect(Collectors.toSet()));
+        return ends.stream().map(e -> recorded.contains(new AttemptKey(e.jobId(), e.index(), e.attempt()))).toList();
     }
 
     /**
      * Hands back every step this node had: attempts it was running are LOST, and those steps,
      * like the ones dispatched to it, become READY for the scheduler again. Lost attempts do
-     * not count against a step's retries.
+     * not count against a step's retries. An attempt whose end the node recorded is not lost:
+     * its step stays RUNNING until the scheduler applies the end.
      */
     public int releaseSteps(String node, String reason) {
         return jdbi.inTransaction(h -> releaseSteps(h, node, reason));
@@ -177,13 +194,14 @@ public class ExecutionStore {
         h.createUpdate("""
                 insert into step_attempt (job_id, idx, attempt, node, started_at, finished_at, outcome, message)
                 select job_id, idx, attempt, node, started_at, now(), 'LOST', :reason
-                from step where node = :node and state = 'RUNNING'""")
+                from step where node = :node and state = 'RUNNING' order by job_id, idx
+                on conflict (job_id, idx, attempt) do nothing""")
                 .bind("node", node).bind("reason", reason).execute();
         int released = h.createUpdate("""
-                update step set message = case when state = 'RUNNING'
+                update step s set message = case when state = 'RUNNING'
                         then 'attempt ' || attempt || ' lost: ' || :reason end,
                     state = 'READY', not_before = null, started_at = null
-                where node = :node and state in ('DISPATCHED', 'RUNNING')""")
+                where node = :node and state in ('DISPATCHED', 'RUNNING') and not """ + ENDED_UNAPPLIED)
                 .bind("node", node).bind("reason", reason).execute();
         Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.MEMBERS);
         return released;
@@ -268,125 +286,5 @@ public class ExecutionStore {
         }
         return jdbi.withHandle(h -> h.createQuery("select id from job where id = any(:ids) and state = 'ABORTED'")
                 .bind("ids", jobIds.toArray(UUID[]::new)).mapTo(UUID.class).list());
-    }
-
-    /** The steps of one job, loaded under its lock, in the state machine that completions drive. */
-    private static final class JobSteps {
-        final UUID jobId;
-        final StepStateMachine machine;
-
-        private JobSteps(UUID jobId, List<Map<String, Object>> rows, JsonColumns json) {
-            int n = rows.size();
-            this.jobId = jobId;
-            String[] names = new String[n];
-            String[] specs = new String[n];
-            StepState[] states = new StepState[n];
-            int[] attempts = new int[n];
-            int[] failures = new int[n];
-            int[][] deps = new int[n][];
-            for (Map<String, Object> row : rows) {
-                int i = (Integer) row.get("idx");
-                names[i] = (String) row.get("name");
-                specs[i] = String.valueOf(row.get("spec"));
-                states[i] = StepState.valueOf((String) row.get("state"));
-                attempts[i] = (Integer) row.get("attempt");
-                failures[i] = (Integer) row.get("failures");
-                deps[i] = toInts(row.get("depends_on"));
-            }
-            machine = new StepStateMachine(names, i -> json.stepSpec(specs[i]).retryPolicy(), states, attempts, failures,
-                    new JobGraph(deps));
-        }
-
-        /**
-         * Records the ends' attempt rows and loads the steps of their jobs, each job's in index
-         * order, in one statement. An attempt row is written once, as the attempt ends, and only
-         * for the attempt still current (the step RUNNING with it); the steps are read as they
-         * were before the insert, which does not change them.
-         */
-        static Map<UUID, JobSteps> recordEndsAndLoad(Handle h, List<AttemptEnd> ends, Set<UUID> jobIds, JsonColumns json) {
-            Map<UUID, List<Map<String, Object>>> rows = h.createQuery("""
-                            with recorded as (
-                                insert into step_attempt (job_id, idx, attempt, node, started_at, finished_at, outcome, exit_code,
-                                    message)
-                                select s.job_id, s.idx, s.attempt, s.node, e.started, now(), e.outcome, e.exit, e.message
-                                from unnest(cast(:ended as uuid[]), cast(:idx as int[]), cast(:attempts as int[]),
-                                            cast(:started as timestamptz[]), cast(:outcomes as text[]), cast(:exits as int[]),
-                                            cast(:messages as text[])) as e(job_id, idx, attempt, started, outcome, exit, message)
-                                join step s on s.job_id = e.job_id and s.idx = e.idx and s.attempt = e.attempt
-                                    and s.state = 'RUNNING')
-                            select job_id, idx, name, spec::text as spec, state, attempt, failures, depends_on
-                            from step where job_id = any(:jobs) order by job_id, idx""")
-                    .bind("ended", ends.stream().map(AttemptEnd::jobId).toArray(UUID[]::new))
-                    .bind("idx", ends.stream().map(AttemptEnd::index).toArray(Integer[]::new))
-                    .bind("attempts", ends.stream().map(AttemptEnd::attempt).toArray(Integer[]::new))
-                    .bind("started", ends.stream().map(e -> e.startedAt().toString()).toArray(String[]::new)) // ISO-8601, UTC
-                    .bind("outcomes", ends.stream().map(e -> e.result().outcome().name()).toArray(String[]::new))
-                    .bind("exits", ends.stream().map(e -> e.result().exitCode()).toArray(Integer[]::new))
-                    .bind("messages", ends.stream().map(e -> e.result().message()).toArray(String[]::new))
-                    .bind("jobs", jobIds.toArray(UUID[]::new))
-                    .mapToMap().stream()
-                    .collect(Collectors.groupingBy(row -> (UUID) row.get("job_id"), LinkedHashMap::new, Collectors.toList()));
-            Map<UUID, JobSteps> jobs = new LinkedHashMap<>();
-            rows.forEach((id, list) -> jobs.put(id, new JobSteps(id, list, json)));
-            return jobs;
-        }
-
-        /**
-         * Writes what the state machines changed, in one statement: the changed steps of many
-         * jobs, the jobs that ended, and the scheduler's notifications.
-         */
-        static void writeChanges(Handle h, Collection<JobSteps> jobs, List<String> notifications) {
-            List<UUID> ids = new ArrayList<>();
-            List<Integer> indexes = new ArrayList<>();
-            List<StepStateMachine.Change> changes = new ArrayList<>();
-            for (JobSteps job : jobs) {
-                job.machine.changes().forEach((index, change) -> {
-                    ids.add(job.jobId);
-                    indexes.add(index);
-                    changes.add(change);
-                });
-            }
-            List<JobSteps> finished = jobs.stream().filter(j -> j.machine.outcome().isPresent()).toList();
-            h.createQuery("""
-                    with changed as (
-                        update step s set state = c.state, exit_code = c.exit, message = c.message, failures = c.failures,
-                            not_before = case when c.backoff is null then s.not_before
-                                              else now() + make_interval(secs => c.backoff) end,
-                            finished_at = case when c.terminal then now() end
-                        from unnest(cast(:jobs as uuid[]), cast(:idx as int[]), cast(:states as text[]), cast(:exits as int[]),
-                                    cast(:messages as text[]), cast(:failures as int[]), cast(:backoffs as float8[]),
-                                    cast(:terminal as boolean[]))
-                            as c(job_id, idx, state, exit, message, failures, backoff, terminal)
-                        where s.job_id = c.job_id and s.idx = c.idx),
-                    ended as (
-                        update job j set state = f.state, finished_at = now(),
-                            expires_at = now() + make_interval(secs => j.retention_seconds)
-                        from unnest(cast(:finished as uuid[]), cast(:outcomes as text[])) as f(id, state) where j.id = f.id)
-                    select count(pg_notify(:channel, p)) from unnest(cast(:notifications as text[])) as p""")
-                    .bind("jobs", ids.toArray(UUID[]::new))
-                    .bind("idx", indexes.toArray(Integer[]::new))
-                    .bind("states", changes.stream().map(c -> c.state().name()).toArray(String[]::new))
-                    .bind("exits", changes.stream().map(StepStateMachine.Change::exitCode).toArray(Integer[]::new))
-                    .bind("messages", changes.stream().map(StepStateMachine.Change::message).toArray(String[]::new))
-                    .bind("failures", changes.stream().map(StepStateMachine.Change::failures).toArray(Integer[]::new))
-                    .bind("backoffs", changes.stream()
-                            .map(c -> c.backoff() == null ? null : c.backoff().toMillis() / 1000.0).toArray(Double[]::new))
-                    .bind("terminal", changes.stream().map(c -> c.state().isTerminal()).toArray(Boolean[]::new))
-                    .bind("finished", finished.stream().map(j -> j.jobId).toArray(UUID[]::new))
-                    .bind("outcomes", finished.stream().map(j -> j.machine.outcome().orElseThrow().name()).toArray(String[]::new))
-                    .bind("channel", Channel.SCHEDULER.sqlName())
-                    .bind("notifications", notifications.toArray(String[]::new))
-                    .mapTo(Long.class)
-                    .one();
-        }
-
-        private static int[] toInts(Object sqlArray) {
-            try {
-                Integer[] values = (Integer[]) ((java.sql.Array) sqlArray).getArray();
-                return java.util.Arrays.stream(values).mapToInt(Integer::intValue).toArray();
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

@@ -13,47 +13,55 @@ import org.jdbi.v3.core.statement.Query;
  */
 final class JobLocks {
 
-    /** Joined into a lock statement: {@link GenericPlans} for the rest of the transaction. */
-    private static final String WITH_GENERIC_PLANS = "(select " + GenericPlans.SETTING + ") as plans, ";
+    /**
+     * Joined into a lock statement, the first of the scheduler's transactions: {@link GenericPlans}
+     * for the rest of the transaction, and a row only while the lease is held ({@link Fencing#HELD}).
+     */
+    private static final String FENCED_WITH_GENERIC_PLANS =
+            "(select " + GenericPlans.SETTING + ") as plans, (" + Fencing.HELD + ") as fence, ";
 
     private JobLocks() {
     }
 
     static void lockAll(Handle h, Collection<UUID> jobIds) {
-        lock(h, jobIds, "");
+        if (!jobIds.isEmpty()) {
+            lock(h, "", "j.id = any(:ids)", q -> q.bind("ids", jobIds.toArray(UUID[]::new)));
+        }
     }
 
     /**
-     * {@link #lockAll}, and {@link GenericPlans} for the rest of the transaction, in one
-     * statement: one round trip less for the step path's transactions, which begin with both.
-     */
-    static void lockAllWithGenericPlans(Handle h, Collection<UUID> jobIds) {
-        lock(h, jobIds, WITH_GENERIC_PLANS);
-    }
-
-    /**
-     * {@link #lockAllWithGenericPlans} and {@link Fencing#check} in one statement, the first of
-     * a dispatch. No row comes back when the lease is not held or the jobs are gone; only then
-     * is the fence checked on its own, to tell the two apart.
+     * {@link #lockAll}, {@link GenericPlans} for the rest of the transaction and
+     * {@link Fencing#check} in one statement, the first of a dispatch. No row comes back when the
+     * lease is not held or the jobs are gone; only then is the fence checked on its own, to tell
+     * the two apart.
      */
     static void lockAllFencedWithGenericPlans(Handle h, Collection<UUID> jobIds, String scheduler, long epoch) {
-        List<UUID> locked = lock(h, jobIds, WITH_GENERIC_PLANS + "(" + Fencing.HELD + ") as fence, ",
-                q -> q.bind("node", scheduler).bind("epoch", epoch));
-        if (locked.isEmpty()) {
+        if (lockFenced(h, jobIds, scheduler, epoch).isEmpty()) {
             Fencing.check(h, scheduler, epoch);
         }
     }
 
-    private static List<UUID> lock(Handle h, Collection<UUID> jobIds, String alsoFrom) {
-        return lock(h, jobIds, alsoFrom, q -> q);
+    /**
+     * Locks the jobs with an end recorded and not applied yet (see {@link ExecutionStore#ENDED_UNAPPLIED}),
+     * with generic plans on, while {@code scheduler} holds the lease at {@code epoch}; returns
+     * them. None when the fence is lost: nothing is written then, so nothing need be told apart.
+     */
+    static List<UUID> lockWithRecordedEndsFenced(Handle h, String scheduler, long epoch) {
+        return lock(h, FENCED_WITH_GENERIC_PLANS, """
+                j.id in (select s.job_id from step s where s.state = 'RUNNING' and """ + ExecutionStore.ENDED_UNAPPLIED + ")",
+                q -> q.bind("node", scheduler).bind("epoch", epoch));
     }
 
-    private static List<UUID> lock(Handle h, Collection<UUID> jobIds, String alsoFrom, UnaryOperator<Query> bindings) {
+    private static List<UUID> lockFenced(Handle h, Collection<UUID> jobIds, String scheduler, long epoch) {
         if (jobIds.isEmpty()) {
             return List.of();
         }
-        return bindings.apply(h.createQuery("select j.id from " + alsoFrom + "job j where j.id = any(:ids) order by j.id for update of j"))
-                .bind("ids", jobIds.toArray(UUID[]::new))
+        return lock(h, FENCED_WITH_GENERIC_PLANS, "j.id = any(:ids)",
+                q -> q.bind("ids", jobIds.toArray(UUID[]::new)).bind("node", scheduler).bind("epoch", epoch));
+    }
+
+    private static List<UUID> lock(Handle h, String alsoFrom, String which, UnaryOperator<Query> bindings) {
+        return bindings.apply(h.createQuery("select j.id from " + alsoFrom + "job j where " + which + " order by j.id for update of j"))
                 .mapTo(UUID.class)
                 .list();
     }

@@ -359,10 +359,12 @@ public class JobStore {
         h.createUpdate("""
                 update job set state = 'ABORTED', finished_at = now(), expires_at = now() + make_interval(secs => retention_seconds)
                 where id = :id""").bind("id", id).execute();
+        // an attempt whose end its node recorded before the abort keeps that row
         h.createUpdate("""
                 insert into step_attempt (job_id, idx, attempt, node, started_at, finished_at, outcome, message)
                 select job_id, idx, attempt, node, started_at, now(), 'ABORTED', 'aborted'
-                from step where job_id = :id and state = 'RUNNING'""")
+                from step where job_id = :id and state = 'RUNNING' order by idx
+                on conflict (job_id, idx, attempt) do nothing""")
                 .bind("id", id).execute();
         h.createUpdate("""
                 update step set state = 'ABORTED', finished_at = now(), message = 'aborted'

@@ -8,6 +8,7 @@ import io.flowcluster.server.job.StepKind;
 import io.flowcluster.server.metrics.FlowMetrics;
 import io.flowcluster.server.node.LocalNode;
 import io.flowcluster.server.notify.Channel;
+import io.flowcluster.server.notify.JobsEnded;
 import io.flowcluster.server.notify.Notifications;
 import io.flowcluster.server.notify.Threads;
 import io.flowcluster.server.notify.WakeupLoop;
@@ -16,7 +17,6 @@ import io.flowcluster.server.store.AttemptEnd;
 import io.flowcluster.server.store.AttemptKey;
 import io.flowcluster.server.store.Claim;
 import io.flowcluster.server.store.ClusterStore;
-import io.flowcluster.server.store.Completion;
 import io.flowcluster.server.store.ExecutionStore;
 import io.flowcluster.server.store.GroupCommit;
 import jakarta.inject.Singleton;
@@ -60,7 +60,7 @@ public class Worker {
     private final Notifications notifications;
     private final FlowMetrics metrics;
     private final WakeupLoop claimer;
-    private final GroupCommit<AttemptEnd, Completion> completions;
+    private final GroupCommit<AttemptEnd, Boolean> completions;
     private final Map<String, Execution> running = new ConcurrentHashMap<>();
     /** Attempts that ended here, with the look they ended during (see {@link #claim}). */
     private final Map<AttemptKey, Long> ended = new ConcurrentHashMap<>();
@@ -89,7 +89,7 @@ public class Worker {
         this.config = config;
         this.notifications = notifications;
         this.metrics = metrics;
-        this.completions = new GroupCommit<>("step ends", MAX_COMPLETION_GROUP, store::complete);
+        this.completions = new GroupCommit<>("step ends", MAX_COMPLETION_GROUP, store::recordEnds);
         this.claimer = new WakeupLoop("flow-worker", this::claim, config.worker().pollInterval());
         this.slots = new TaskSlots("flow-step", config.worker().taskPoolSize(), () -> {
             if (queuedHere) {
@@ -101,11 +101,12 @@ public class Worker {
     public void start() {
         register();
         metrics.registerRunningSteps(running::size);
-        notifications.subscribeOwn(Channel.WORKER, () -> {
+        notifications.subscribeOwn(Channel.WORKER, payload -> {
             dispatchedHere.set(true);
             claimer.signal();
         });
         notifications.subscribe(Channel.ABORT, this::onAbort);
+        notifications.subscribeOwn(Channel.ENDED, this::onJobsEnded);
         long flushMillis = config.worker().logFlushInterval().toMillis();
         flusher.scheduleWithFixedDelay(Threads.supervised("flow-log-flusher", this::flushAll), flushMillis, flushMillis,
                 TimeUnit.MILLISECONDS);
@@ -276,24 +277,13 @@ public class Worker {
                 return; // its attempt is LOST; the next one runs wherever the scheduler says
             }
             // the result is known and must not be lost, unless this node hands the attempt back meanwhile
-            AttemptEnd end = new AttemptEnd(claim.jobId(), claim.index(), claim.attempt(), result, node.id(), holdsSlot(claim),
-                    startedAt);
-            Optional<Completion> recorded = OutageRetry.retry("Recording the end of the step", () -> completions.write(end),
+            AttemptEnd end = new AttemptEnd(claim.jobId(), claim.index(), claim.attempt(), result, startedAt);
+            Optional<Boolean> recorded = OutageRetry.retry("Recording the end of the step", () -> completions.write(end),
                     () -> execution.stopReason() == Execution.StopReason.HANDED_BACK);
             if (recorded.isEmpty()) {
                 return; // handed back while the database was away: the attempt runs again
             }
-            Completion completion = recorded.get();
-            LOG.debugf("Step attempt ended: %s%s", result.outcome(), completion.fenced() ? " (no longer current)" : "");
-            completion.jobFinished().ifPresent(state -> {
-                metrics.jobFinished(state);
-                workspaces.delete(claim.jobId());
-                if (state == JobState.SUCCEEDED) {
-                    LOG.debugf("Job %s %s", claim.jobName(), state); // one line per job would flood a busy node's log
-                } else {
-                    LOG.infof("Job %s %s", claim.jobName(), state);
-                }
-            });
+            LOG.debugf("Step attempt ended: %s%s", result.outcome(), recorded.get() ? "" : " (no longer current)");
         } catch (RuntimeException | InterruptedException e) {
             // the attempt stays RUNNING in the database; it is handed back when this node restarts or rejoins
             LOG.errorf(e, "Step attempt could not be completed");
@@ -339,6 +329,22 @@ public class Worker {
         running.values().stream()
                 .filter(e -> e.claim().jobId().toString().equals(jobId))
                 .forEach(e -> stopper.submit(() -> e.stop(Execution.StopReason.ABORTED, config.worker().killGrace())));
+    }
+
+    /** On the listener thread: jobs whose last step ran here ended, as the scheduler applied their ends. */
+    private void onJobsEnded(String payload) {
+        Map<UUID, JobState> ended = JobsEnded.parse(payload);
+        ended.forEach((id, state) -> {
+            metrics.jobFinished(state);
+            if (state == JobState.SUCCEEDED) {
+                LOG.debugf("Job %s %s", id, state); // one line per job would flood a busy node's log
+            } else {
+                LOG.infof("Job %s %s", id, state);
+            }
+        });
+        if (!ended.isEmpty()) {
+            stopper.submit(() -> ended.keySet().forEach(workspaces::delete));
+        }
     }
 
     /** Workspaces of jobs that ended elsewhere after a failover, or while this node was down. */

@@ -22,6 +22,6 @@ class ChannelTest {
     void aSharedChannelHasNoNodesOwnAndAChannelPerNodeNoSharedName() {
         assertThatThrownBy(() -> Channel.SCHEDULER.of("node-a")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(Channel.WORKER::sqlName).isInstanceOf(IllegalStateException.class);
-        assertThat(Arrays.stream(Channel.values()).filter(Channel::perNode)).containsExactly(Channel.WORKER, Channel.PACKETS);
+        assertThat(Arrays.stream(Channel.values()).filter(Channel::perNode)).containsExactly(Channel.WORKER, Channel.ENDED, Channel.PACKETS);
     }
 }

@@ -29,8 +29,9 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Claiming and recording attempt ends in groups, on a real PostgreSQL: one transaction for
- * many ends must give every job the same outcome as recording the ends one by one.
+ * Starting steps, recording attempt ends in groups and applying them, on a real PostgreSQL:
+ * ends recorded and applied together must give every job the outcome single ends would, and
+ * an end is recorded once, for the attempt that is current, and applied once.
  */
 class ExecutionStoreTest extends Stores {
 
@@ -46,7 +47,7 @@ class ExecutionStoreTest extends Stores {
     }
 
     @Test
-    void oneGroupOfEndsAdvancesEveryJobAsSingleEndsWould() {
+    void endsRecordedTogetherAreAppliedByTheSchedulerAsSingleEndsWouldBe() {
         UUID diamond = submit("diamond", step("a"), step("b"), step("c", "a", "b"));
         UUID single = submit("single", step("only"));
         UUID retried = submit("retried", step("flaky", new RetrySpec(1, "2m", null, null)));
@@ -57,7 +58,7 @@ class ExecutionStoreTest extends Stores {
         assertThat(claims.stream().filter(Claim::startsJob).map(Claim::jobId))
                 .as("each job starts once, on its first claimed step").containsExactlyInAnyOrder(diamond, single, retried, doomed);
 
-        List<Completion> completions = execution.complete(List.of(
+        List<Boolean> recorded = execution.recordEnds(List.of(
                 end(diamond, 0, 1, OK),
                 end(single, 0, 1, OK),
                 end(diamond, 1, 1, OK),
@@ -65,9 +66,18 @@ class ExecutionStoreTest extends Stores {
                 end(doomed, 0, 1, FAILED),
                 end(single, 0, 7, OK)));
 
-        assertThat(completions).extracting(Completion::fenced).containsExactly(false, false, false, false, false, true);
-        assertThat(completions).extracting(Completion::jobFinished).containsExactly(Optional.empty(),
-                Optional.of(JobState.SUCCEEDED), Optional.empty(), Optional.empty(), Optional.of(JobState.FAILED), Optional.empty());
+        assertThat(recorded).as("an attempt that is not the step's current one is not recorded")
+                .containsExactly(true, true, true, true, true, false);
+        assertThat(attemptOutcomes()).containsEntry(diamond + "/0", "SUCCEEDED").containsEntry(retried + "/0", "FAILED")
+                .hasSize(5);
+        assertThat(states(diamond)).as("recorded, not applied yet").containsExactly("RUNNING", "RUNNING", "PENDING");
+        assertThat(execution.assigned("n", key -> false).running()).as("an attempt whose end is recorded runs no more")
+                .isEmpty();
+
+        AppliedEnds applied = dispatch.applyEnds("sched", epoch);
+
+        assertThat(applied.applied()).isEqualTo(5);
+        assertThat(applied.freedSlots()).containsExactly(Map.entry("n", 5));
         assertThat(states(diamond)).as("both parents done in one group: the child is ready")
                 .containsExactly("SUCCEEDED", "SUCCEEDED", "READY");
         assertThat(states(single)).containsExactly("SUCCEEDED");
@@ -78,8 +88,7 @@ class ExecutionStoreTest extends Stores {
         assertThat(states(doomed)).containsExactly("FAILED", "SKIPPED");
         assertThat(value("select state from job where id = :j", doomed, String.class)).isEqualTo("FAILED");
         assertThat(value("select finished_at is not null from job where id = :j", single, Boolean.class)).isTrue();
-        assertThat(attemptOutcomes()).containsEntry(diamond + "/0", "SUCCEEDED").containsEntry(retried + "/0", "FAILED")
-                .hasSize(5);
+        assertThat(dispatch.applyEnds("sched", epoch)).as("an end is applied once").isEqualTo(AppliedEnds.NONE);
     }
 
     @Test
@@ -90,12 +99,66 @@ class ExecutionStoreTest extends Stores {
         jobs.abort(job);
         jdbi.useHandle(h -> h.execute("update job set finished_at = now() - interval '1 hour' where id = ?", job));
 
-        assertThat(execution.complete(List.of(end(job, 0, 1, OK)))).extracting(Completion::fenced).containsExactly(true);
+        assertThat(execution.recordEnds(List.of(end(job, 0, 1, OK)))).containsExactly(false);
+        assertThat(dispatch.applyEnds("sched", epoch)).isEqualTo(AppliedEnds.NONE);
 
         assertThat(states(job)).containsExactly("ABORTED", "ABORTED");
+        assertThat(attemptOutcomes()).containsExactly(Map.entry(job + "/0", "ABORTED"));
         assertThat(value("select state from job where id = :j", job, String.class)).isEqualTo("ABORTED");
         assertThat(value("select finished_at < now() - interval '59 minutes' from job where id = :j", job, Boolean.class))
                 .as("the abort's end stays").isTrue();
+    }
+
+    @Test
+    void anAbortAfterAnEndWasRecordedStandsAndTheEndKeepsItsRow() {
+        UUID job = submit("aborted", step("a"), step("b", "a"));
+        dispatch(job, 0);
+        assertThat(execution.claim("n", 8)).hasSize(1);
+        assertThat(execution.recordEnds(List.of(end(job, 0, 1, OK)))).containsExactly(true);
+
+        assertThat(jobs.abort(job)).isEqualTo(AbortOutcome.aborted());
+        assertThat(dispatch.applyEnds("sched", epoch)).isEqualTo(AppliedEnds.NONE);
+
+        assertThat(states(job)).containsExactly("ABORTED", "ABORTED");
+        assertThat(attemptOutcomes()).as("how the attempt really ended").containsExactly(Map.entry(job + "/0", "SUCCEEDED"));
+        assertThat(value("select state from job where id = :j", job, String.class)).isEqualTo("ABORTED");
+    }
+
+    /** Invariant 3: an attempt whose end was recorded ran once; handing its node over must not run it again. */
+    @Test
+    void anEndRecordedBeforeItsNodeIsHandedOverIsAppliedAndTheStepDoesNotRunAgain() {
+        UUID job = submit("chain", step("a"), step("b", "a"));
+        UUID running = submit("running", step("r"));
+        dispatch(job, 0, running, 0);
+        assertThat(execution.claim("n", 8)).hasSize(2);
+        assertThat(execution.recordEnds(List.of(end(job, 0, 1, OK)))).containsExactly(true);
+
+        assertThat(execution.releaseSteps("n", "node n restarted")).as("only the attempt still running").isEqualTo(1);
+        assertThat(execution.recordEnds(List.of(end(running, 0, 1, OK)))).as("the lost attempt's end comes too late")
+                .containsExactly(false);
+        assertThat(states(job)).containsExactly("RUNNING", "PENDING");
+        assertThat(execution.assigned("n", key -> false).start()).as("the restarted node is not given it again").isEmpty();
+
+        assertThat(dispatch.applyEnds("sched", epoch).applied()).isEqualTo(1);
+        assertThat(states(job)).containsExactly("SUCCEEDED", "READY");
+        assertThat(states(running)).containsExactly("READY");
+        assertThat(attemptOutcomes()).containsOnly(Map.entry(job + "/0", "SUCCEEDED"), Map.entry(running + "/0", "LOST"));
+    }
+
+    /** Invariant 2: ends are applied under the scheduler's fence. */
+    @Test
+    void aDeposedSchedulerAppliesNoEnd() {
+        UUID job = submit("single", step("only"));
+        dispatch(job, 0);
+        assertThat(execution.claim("n", 8)).hasSize(1);
+        assertThat(execution.recordEnds(List.of(end(job, 0, 1, OK)))).containsExactly(true);
+        cluster.releaseLease("sched");
+        long other = cluster.holdLease("other", Duration.ofSeconds(30)).orElseThrow();
+
+        assertThat(dispatch.applyEnds("sched", epoch)).isEqualTo(AppliedEnds.NONE);
+        assertThat(states(job)).containsExactly("RUNNING");
+        assertThat(dispatch.applyEnds("other", other).applied()).isEqualTo(1);
+        assertThat(states(job)).containsExactly("SUCCEEDED");
     }
 
     @Test
@@ -107,7 +170,7 @@ class ExecutionStoreTest extends Stores {
 
         assertThat(execution.claim("n", 8)).extracting(Claim::jobId).containsExactly(earlier, later);
         assertThat(attemptOutcomes()).as("no row for an attempt that runs").isEmpty();
-        execution.complete(List.of(end(earlier, 0, 1, OK)));
+        execution.recordEnds(List.of(end(earlier, 0, 1, OK)));
         assertThat(attemptOutcomes()).containsExactly(Map.entry(earlier + "/0", "SUCCEEDED"));
     }
 
@@ -140,18 +203,20 @@ class ExecutionStoreTest extends Stores {
     }
 
     /**
-     * Notifications are what wakes a node and tells the scheduler of freed slots between its
-     * reads; each node is woken on its own channel, so that the others are not woken for nothing.
+     * Notifications are what wakes a node, tells the scheduler that ends wait to be applied and
+     * the node that ran a job's last step that the job ended; each node is woken on its own
+     * channel, so that the others are not woken for nothing.
      */
     @Test
-    void aDispatchWakesEachNodeThatGotStepsOnItsOwnChannelAndEndsTellTheSchedulerTheSlotsFreedPerNode() throws Exception {
+    void aDispatchWakesEachNodeThatGotStepsOnItsOwnChannelAndAnAppliedEndTellsTheNodeThatRanIt() throws Exception {
         cluster.register("m", UUID.randomUUID(), 8);
         cluster.register("idle", UUID.randomUUID(), 8);
         UUID onN = submit("on-n", step("x"));
-        UUID onM = submit("on-m", step("y"));
+        UUID onM = submit("on-m", step("y"), step("z", "y"));
         try (Handle listener = jdbi.open()) {
             for (String node : List.of("n", "m", "idle")) {
                 listener.execute("listen " + Channel.WORKER.of(node));
+                listener.execute("listen " + Channel.ENDED.of(node));
             }
             listener.execute("listen flow_scheduler");
             dispatch.dispatch(List.of(new Dispatch(onN, 0, "n", "n", true, true), new Dispatch(onM, 0, "m", "m", true, true)),
@@ -159,11 +224,12 @@ class ExecutionStoreTest extends Stores {
             assertThat(notifications(listener, 3)).containsExactlyInAnyOrder(Channel.WORKER.of("n") + " ",
                     Channel.WORKER.of("m") + " ");
 
-            execution.complete(List.of(end(onN, 0, 1, OK),
-                    new AttemptEnd(onM, 0, 1, OK, "m", true, Instant.now())));
-            assertThat(notifications(listener, 2)).containsExactlyInAnyOrder(
-                    "flow_scheduler " + SchedulerSignal.ended("n", 1),
-                    "flow_scheduler " + SchedulerSignal.ended("m", 1));
+            execution.recordEnds(List.of(end(onN, 0, 1, OK), end(onM, 0, 1, OK)));
+            assertThat(notifications(listener, 2)).containsExactly("flow_scheduler " + SchedulerSignal.ENDS);
+
+            assertThat(dispatch.applyEnds("sched", epoch).freedSlots()).containsOnly(Map.entry("n", 1), Map.entry("m", 1));
+            assertThat(notifications(listener, 2)).as("on-m has a step to run yet")
+                    .containsExactly(Channel.ENDED.of("n") + " SUCCEEDED " + onN);
         }
     }
 
@@ -217,7 +283,7 @@ class ExecutionStoreTest extends Stores {
     }
 
     private static AttemptEnd end(UUID job, int index, int attempt, AttemptResult result) {
-        return new AttemptEnd(job, index, attempt, result, "n", true, Instant.now());
+        return new AttemptEnd(job, index, attempt, result, Instant.now());
     }
 
     private void dispatch(Object... jobAndIndex) {

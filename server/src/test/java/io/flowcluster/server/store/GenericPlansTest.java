@@ -2,6 +2,7 @@ package io.flowcluster.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -25,11 +26,12 @@ class GenericPlansTest extends Stores {
     }
 
     @Test
-    void withTheJobLocksInOneStatementLikewiseOnlyForTheTransaction() {
+    void withTheFencedJobLocksInOneStatementLikewiseOnlyForTheTransaction() {
         UUID job = submit("locked");
+        long epoch = cluster.holdLease("sched", Duration.ofSeconds(30)).orElseThrow();
         try (Handle h = jdbi.open()) {
             h.useTransaction(tx -> {
-                JobLocks.lockAllWithGenericPlans(tx, List.of(job));
+                JobLocks.lockAllFencedWithGenericPlans(tx, List.of(job), "sched", epoch);
                 assertThat(planCacheMode(tx)).isEqualTo("force_generic_plan");
                 try (Handle other = jdbi.open()) {
                     assertThat(other.createQuery("select id from job where id = :id for update skip locked")

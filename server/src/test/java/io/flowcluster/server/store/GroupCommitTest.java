@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -22,15 +21,15 @@ import org.junit.jupiter.api.Test;
 class GroupCommitTest {
 
     private static final AttemptResult OK = new AttemptResult(Outcome.SUCCEEDED, 0, null);
-    private static final Completion DONE = new Completion(false, Optional.empty());
+    private static final Boolean DONE = true;
 
     @Test
     void aPoisonedEndFailsAloneAndTheRestOfItsGroupIsRecorded() throws Exception {
-        AttemptEnd poison = new AttemptEnd(UUID.randomUUID(), 0, 1, OK, "n", true, Instant.now());
+        AttemptEnd poison = new AttemptEnd(UUID.randomUUID(), 0, 1, OK, Instant.now());
         List<AttemptEnd> recorded = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch firstGroupHeld = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        GroupCommit<AttemptEnd, Completion> queue = new GroupCommit<>("step ends", 256, group -> {
+        GroupCommit<AttemptEnd, Boolean> queue = new GroupCommit<>("step ends", 256, group -> {
             if (firstGroupHeld.getCount() > 0) {
                 firstGroupHeld.countDown();
                 await(release); // the ends below queue up meanwhile and form one group
@@ -43,19 +42,19 @@ class GroupCommitTest {
         });
         ExecutorService steps = Executors.newCachedThreadPool();
         try {
-            steps.submit(() -> queue.write(new AttemptEnd(UUID.randomUUID(), 0, 1, OK, "n", true, Instant.now())));
+            steps.submit(() -> queue.write(new AttemptEnd(UUID.randomUUID(), 0, 1, OK, Instant.now())));
             assertThat(firstGroupHeld.await(5, TimeUnit.SECONDS)).isTrue();
             List<AttemptEnd> healthy = new ArrayList<>();
-            List<Future<Completion>> results = new ArrayList<>();
+            List<Future<Boolean>> results = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                AttemptEnd end = new AttemptEnd(UUID.randomUUID(), 0, 1, OK, "n", true, Instant.now());
+                AttemptEnd end = new AttemptEnd(UUID.randomUUID(), 0, 1, OK, Instant.now());
                 healthy.add(end);
                 results.add(steps.submit(() -> queue.write(end)));
             }
-            Future<Completion> poisoned = steps.submit(() -> queue.write(poison));
+            Future<Boolean> poisoned = steps.submit(() -> queue.write(poison));
             Thread.sleep(200);
             release.countDown();
-            for (Future<Completion> r : results) {
+            for (Future<Boolean> r : results) {
                 assertThat(r.get(5, TimeUnit.SECONDS)).isEqualTo(DONE);
             }
             assertThat(recorded).containsAll(healthy).doesNotContain(poison);

@@ -34,7 +34,7 @@ abstract class Stores {
         jdbi = db.jdbi();
         JsonColumns json = new JsonColumns(new ObjectMapper());
         cluster = new ClusterStore(jdbi);
-        dispatch = new DispatchStore(jdbi);
+        dispatch = new DispatchStore(jdbi, json);
         execution = new ExecutionStore(jdbi, json);
         jobs = new JobStore(jdbi, json, Duration.ofDays(30));
         schedules = new ScheduleStore(jdbi, json, jobs);
