@@ -25,11 +25,14 @@ import io.flowcluster.server.store.DispatchStore;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -61,8 +64,10 @@ public class Scheduler {
     private final RingSource ringSource;
     private final StatePublisher publisher;
     private final FillingMembers filling;
-    /** Nodes recorded attempt ends since the last pass applied them. */
-    private final AtomicBoolean endsRecorded = new AtomicBoolean(true);
+    /** Jobs whose ends nodes recorded since the last pass applied them. */
+    private final Set<UUID> endedJobs = ConcurrentHashMap.newKeySet();
+    /** Ends may have been recorded without a notification reaching this scheduler: look for all of them. */
+    private final AtomicBoolean lookForEnds = new AtomicBoolean(true);
     /** Signals that members or what they hold changed: the picture is read again after one. */
     private final AtomicLong changes = new AtomicLong();
     /** What this scheduler knows of the cluster; null when it must be read again. */
@@ -119,9 +124,8 @@ public class Scheduler {
         if (lease.current().isEmpty()) {
             return; // a standby keeps no picture: it reads one when it takes the lease
         }
-        if (SchedulerSignal.ENDS.equals(payload)) {
-            endsRecorded.set(true);
-        } else if (!SchedulerSignal.onlyWork(payload)) {
+        SchedulerSignal.endedJobs(payload).ifPresent(endedJobs::addAll);
+        if (!SchedulerSignal.onlyWork(payload)) {
             changes.incrementAndGet();
         }
         loop.signal();
@@ -153,8 +157,12 @@ public class Scheduler {
 
     private void dispatch(long epoch) {
         ClusterPicture now = current(epoch);
-        if (endsRecorded.getAndSet(false)) {
-            store.applyEnds(node.id(), epoch).freedSlots().forEach(now::freed);
+        List<UUID> ended = new ArrayList<>(endedJobs);
+        endedJobs.removeAll(ended);
+        if (lookForEnds.getAndSet(false)) {
+            store.applyEnds(node.id(), epoch, Optional.empty()).freedSlots().forEach(now::freed);
+        } else if (!ended.isEmpty()) {
+            store.applyEnds(node.id(), epoch, Optional.of(ended)).freedSlots().forEach(now::freed);
         }
         Map<String, Integer> free = now.freeSlots(config.scheduler().dispatchAhead());
         if (free.values().stream().noneMatch(f -> f > 0)) {
@@ -186,7 +194,7 @@ public class Scheduler {
         if (picture != null && epoch == pictureEpoch && changesSeen == pictureChanges && System.nanoTime() < nextRead) {
             return picture;
         }
-        endsRecorded.set(true); // ends whose notification was lost are applied at each read
+        lookForEnds.set(true); // ends whose notification was lost are applied at each read
         Duration timeout = config.cluster().nodeTimeout();
         List<String> handedOver = cluster.handOverSilentNodes(node.id(), epoch, timeout);
         if (!handedOver.isEmpty()) {

@@ -7,6 +7,7 @@ import io.flowcluster.server.notify.JobsEnded;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,10 +42,12 @@ public class DispatchStore {
      * job's end; one statement writes them all. The node that ran a job's last step is told
      * that it ended, on its own channel. A deposed scheduler applies nothing. An end whose
      * step was aborted meanwhile is no longer its step's live attempt and changes nothing.
+     *
+     * @param among the jobs whose ends the nodes announced; empty: look for every recorded end
      */
-    public AppliedEnds applyEnds(String scheduler, long epoch) {
+    public AppliedEnds applyEnds(String scheduler, long epoch, Optional<Collection<UUID>> among) {
         return jdbi.inTransaction(h -> {
-            List<UUID> locked = JobLocks.lockWithRecordedEndsFenced(h, scheduler, epoch);
+            List<UUID> locked = JobLocks.lockWithRecordedEndsFenced(h, scheduler, epoch, among);
             if (locked.isEmpty()) {
                 return AppliedEnds.NONE;
             }
@@ -88,7 +91,7 @@ public class DispatchStore {
      * order; {@code jobActive} tells which of their jobs have a step dispatched or running.
      */
     public List<Candidate> readyCandidates(int limit, Predicate<UUID> jobActive) {
-        return jdbi.withHandle(h -> h.createQuery("""
+        return GenericPlans.read(jdbi, h -> h.createQuery("""
                         select s.job_id, s.idx, j.owner_node, s.kind <> all(:slotless) as holds_slot,
                             j.distribution = 'DISTRIBUTED' and s.kind = any(:spreadable) as spreadable
                         from step s join job j on j.id = s.job_id

@@ -26,10 +26,12 @@ public class ExecutionStore {
      * True of a step {@code s} RUNNING whose current attempt has its row from its node: the
      * attempt ended and the scheduler has not applied the end yet. Such an attempt no longer
      * runs anywhere. (A LOST row is the hand-over's own, written just before it releases the step.)
+     * {@code offset 0} keeps the test a lookup of the attempt's key per step: PostgreSQL would
+     * otherwise make it a join that reads every attempt row, each time.
      */
     static final String ENDED_UNAPPLIED = """
             (s.state = 'RUNNING' and exists (select 1 from step_attempt a
-                where a.job_id = s.job_id and a.idx = s.idx and a.attempt = s.attempt and a.outcome <> 'LOST'))""";
+                where a.job_id = s.job_id and a.idx = s.idx and a.attempt = s.attempt and a.outcome <> 'LOST' offset 0))""";
 
     private final Jdbi jdbi;
     private final JsonColumns json;
@@ -50,7 +52,7 @@ public class ExecutionStore {
         /** A row of the node's steps; {@code claim} only for a running attempt not known yet. */
         record Row(AttemptKey key, boolean running, Claim claim) {
         }
-        List<Row> rows = jdbi.withHandle(h -> h.createQuery("""
+        List<Row> rows = GenericPlans.read(jdbi, h -> h.createQuery("""
                         select s.job_id, s.idx, s.attempt, s.state, s.spec::text as spec, s.job_priority, s.job_seq,
                             j.name, j.parameters::text as parameters, j.submitted_at, j.distribution,
                             j.started_at = s.started_at as starts_job
@@ -157,7 +159,10 @@ public class ExecutionStore {
                             on conflict (job_id, idx, attempt) do nothing
                             returning job_id, idx, attempt)
                         select r.job_id, r.idx, r.attempt,
-                            (select count(pg_notify(:channel, :signal)) from (select 1 from recorded limit 1) w) as woken
+                            (select count(pg_notify(:channel, :signal || ids)) from (
+                                select string_agg(job_id::text, ',') as ids from (
+                                    select job_id, (row_number() over ()) / :perSignal as part from (select distinct job_id from recorded) d
+                                ) p group by part) w) as woken
                         from recorded r""")
                 .bind("ended", ends.stream().map(AttemptEnd::jobId).toArray(UUID[]::new))
                 .bind("idx", ends.stream().map(AttemptEnd::index).toArray(Integer[]::new))
@@ -168,6 +173,7 @@ public class ExecutionStore {
                 .bind("messages", ends.stream().map(e -> e.result().message()).toArray(String[]::new))
                 .bind("channel", Channel.SCHEDULER.sqlName())
                 .bind("signal", SchedulerSignal.ENDS)
+                .bind("perSignal", SchedulerSignal.MAX_ENDED_JOBS)
                 .map((rs, ctx) -> new AttemptKey(rs.getObject("job_id", UUID.class), rs.getInt("idx"), rs.getInt("attempt")))
                 .collect(Collectors.toSet()));
         return ends.stream().map(e -> recorded.contains(new AttemptKey(e.jobId(), e.index(), e.attempt()))).toList();

@@ -2,6 +2,7 @@ package io.flowcluster.server.store;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Handle;
@@ -43,10 +44,14 @@ final class JobLocks {
 
     /**
      * Locks the jobs with an end recorded and not applied yet (see {@link ExecutionStore#ENDED_UNAPPLIED}),
-     * with generic plans on, while {@code scheduler} holds the lease at {@code epoch}; returns
-     * them. None when the fence is lost: nothing is written then, so nothing need be told apart.
+     * or those of {@code among} (by key: the nodes named them), with generic plans on, while
+     * {@code scheduler} holds the lease at {@code epoch}; returns them. None when the fence is
+     * lost: nothing is written then, so nothing need be told apart.
      */
-    static List<UUID> lockWithRecordedEndsFenced(Handle h, String scheduler, long epoch) {
+    static List<UUID> lockWithRecordedEndsFenced(Handle h, String scheduler, long epoch, Optional<Collection<UUID>> among) {
+        if (among.isPresent()) {
+            return lockFenced(h, among.get(), scheduler, epoch);
+        }
         return lock(h, FENCED_WITH_GENERIC_PLANS, """
                 j.id in (select s.job_id from step s where s.state = 'RUNNING' and """ + ExecutionStore.ENDED_UNAPPLIED + ")",
                 q -> q.bind("node", scheduler).bind("epoch", epoch));

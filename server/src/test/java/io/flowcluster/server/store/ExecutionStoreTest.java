@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,8 @@ class ExecutionStoreTest extends Stores {
 
     private static final AttemptResult OK = new AttemptResult(Outcome.SUCCEEDED, 0, null);
     private static final AttemptResult FAILED = new AttemptResult(Outcome.FAILED, 3, "exit code 3");
+
+    private static final Optional<Collection<UUID>> ALL = Optional.empty();
 
     private long epoch;
 
@@ -74,7 +77,7 @@ class ExecutionStoreTest extends Stores {
         assertThat(execution.assigned("n", key -> false).running()).as("an attempt whose end is recorded runs no more")
                 .isEmpty();
 
-        AppliedEnds applied = dispatch.applyEnds("sched", epoch);
+        AppliedEnds applied = dispatch.applyEnds("sched", epoch, ALL);
 
         assertThat(applied.applied()).isEqualTo(5);
         assertThat(applied.freedSlots()).containsExactly(Map.entry("n", 5));
@@ -88,7 +91,7 @@ class ExecutionStoreTest extends Stores {
         assertThat(states(doomed)).containsExactly("FAILED", "SKIPPED");
         assertThat(value("select state from job where id = :j", doomed, String.class)).isEqualTo("FAILED");
         assertThat(value("select finished_at is not null from job where id = :j", single, Boolean.class)).isTrue();
-        assertThat(dispatch.applyEnds("sched", epoch)).as("an end is applied once").isEqualTo(AppliedEnds.NONE);
+        assertThat(dispatch.applyEnds("sched", epoch, ALL)).as("an end is applied once").isEqualTo(AppliedEnds.NONE);
     }
 
     @Test
@@ -100,7 +103,7 @@ class ExecutionStoreTest extends Stores {
         jdbi.useHandle(h -> h.execute("update job set finished_at = now() - interval '1 hour' where id = ?", job));
 
         assertThat(execution.recordEnds(List.of(end(job, 0, 1, OK)))).containsExactly(false);
-        assertThat(dispatch.applyEnds("sched", epoch)).isEqualTo(AppliedEnds.NONE);
+        assertThat(dispatch.applyEnds("sched", epoch, ALL)).isEqualTo(AppliedEnds.NONE);
 
         assertThat(states(job)).containsExactly("ABORTED", "ABORTED");
         assertThat(attemptOutcomes()).containsExactly(Map.entry(job + "/0", "ABORTED"));
@@ -117,7 +120,7 @@ class ExecutionStoreTest extends Stores {
         assertThat(execution.recordEnds(List.of(end(job, 0, 1, OK)))).containsExactly(true);
 
         assertThat(jobs.abort(job)).isEqualTo(AbortOutcome.aborted());
-        assertThat(dispatch.applyEnds("sched", epoch)).isEqualTo(AppliedEnds.NONE);
+        assertThat(dispatch.applyEnds("sched", epoch, ALL)).isEqualTo(AppliedEnds.NONE);
 
         assertThat(states(job)).containsExactly("ABORTED", "ABORTED");
         assertThat(attemptOutcomes()).as("how the attempt really ended").containsExactly(Map.entry(job + "/0", "SUCCEEDED"));
@@ -139,7 +142,7 @@ class ExecutionStoreTest extends Stores {
         assertThat(states(job)).containsExactly("RUNNING", "PENDING");
         assertThat(execution.assigned("n", key -> false).start()).as("the restarted node is not given it again").isEmpty();
 
-        assertThat(dispatch.applyEnds("sched", epoch).applied()).isEqualTo(1);
+        assertThat(dispatch.applyEnds("sched", epoch, ALL).applied()).isEqualTo(1);
         assertThat(states(job)).containsExactly("SUCCEEDED", "READY");
         assertThat(states(running)).containsExactly("READY");
         assertThat(attemptOutcomes()).containsOnly(Map.entry(job + "/0", "SUCCEEDED"), Map.entry(running + "/0", "LOST"));
@@ -155,9 +158,9 @@ class ExecutionStoreTest extends Stores {
         cluster.releaseLease("sched");
         long other = cluster.holdLease("other", Duration.ofSeconds(30)).orElseThrow();
 
-        assertThat(dispatch.applyEnds("sched", epoch)).isEqualTo(AppliedEnds.NONE);
+        assertThat(dispatch.applyEnds("sched", epoch, ALL)).isEqualTo(AppliedEnds.NONE);
         assertThat(states(job)).containsExactly("RUNNING");
-        assertThat(dispatch.applyEnds("other", other).applied()).isEqualTo(1);
+        assertThat(dispatch.applyEnds("other", other, ALL).applied()).isEqualTo(1);
         assertThat(states(job)).containsExactly("SUCCEEDED");
     }
 
@@ -225,12 +228,44 @@ class ExecutionStoreTest extends Stores {
                     Channel.WORKER.of("m") + " ");
 
             execution.recordEnds(List.of(end(onN, 0, 1, OK), end(onM, 0, 1, OK)));
-            assertThat(notifications(listener, 2)).containsExactly("flow_scheduler " + SchedulerSignal.ENDS);
+            List<String> signals = notifications(listener, 2);
+            assertThat(signals).hasSize(1).allSatisfy(n -> assertThat(n).startsWith("flow_scheduler "));
+            assertThat(SchedulerSignal.endedJobs(signals.get(0).substring("flow_scheduler ".length())))
+                    .hasValueSatisfying(ids -> assertThat(ids).containsExactlyInAnyOrder(onN, onM));
 
-            assertThat(dispatch.applyEnds("sched", epoch).freedSlots()).containsOnly(Map.entry("n", 1), Map.entry("m", 1));
+            assertThat(dispatch.applyEnds("sched", epoch, ALL).freedSlots()).containsOnly(Map.entry("n", 1), Map.entry("m", 1));
             assertThat(notifications(listener, 2)).as("on-m has a step to run yet")
                     .containsExactly(Channel.ENDED.of("n") + " SUCCEEDED " + onN);
         }
+    }
+
+    /**
+     * The scheduler applies the ends of the jobs the nodes named, by key, without looking for
+     * others; many jobs' ends take several signals, each under PostgreSQL's payload limit.
+     */
+    @Test
+    void theSchedulerAppliesTheEndsOfTheJobsNamedAndManyEndsAreNamedInSeveralSignals() throws Exception {
+        List<UUID> many = new ArrayList<>();
+        for (int i = 0; i < SchedulerSignal.MAX_ENDED_JOBS + 10; i++) {
+            many.add(submit("many-" + i, step("only")));
+        }
+        List<Dispatch> plan = many.stream().map(j -> new Dispatch(j, 0, "n", "n", true, true)).toList();
+        assertThat(dispatch.dispatch(plan, "sched", epoch)).isEqualTo(many.size());
+        try (Handle listener = jdbi.open()) {
+            listener.execute("listen flow_scheduler");
+            assertThat(execution.recordEnds(many.stream().map(j -> end(j, 0, 1, OK)).toList())).containsOnly(true);
+            List<UUID> named = new ArrayList<>();
+            List<String> signals = notifications(listener, 3);
+            assertThat(signals).hasSize(2);
+            signals.forEach(n -> named.addAll(SchedulerSignal.endedJobs(n.substring("flow_scheduler ".length())).orElseThrow()));
+            assertThat(named).containsExactlyInAnyOrderElementsOf(many);
+        }
+
+        AppliedEnds first = dispatch.applyEnds("sched", epoch, Optional.of(many.subList(0, 3)));
+        assertThat(first.applied()).isEqualTo(3);
+        assertThat(states(many.get(0))).containsExactly("SUCCEEDED");
+        assertThat(states(many.get(3))).as("not named: left for later").containsExactly("RUNNING");
+        assertThat(dispatch.applyEnds("sched", epoch, ALL).applied()).isEqualTo(many.size() - 3);
     }
 
     /** A message for a job without an owner waits; the dispatch that gives the job its owner tells the inboxes. */
