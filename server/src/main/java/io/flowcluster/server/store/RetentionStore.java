@@ -18,8 +18,8 @@ public class RetentionStore {
 
     /**
      * Deletes up to {@code limit} expired jobs, oldest expiry first, in one short transaction;
-     * their steps, attempts, logs, packets, results and messages go with them (on delete
-     * cascade). A job row locked by anyone is skipped, not waited for, so that a sweep never
+     * their steps, logs, packets, results and messages go with them (on delete cascade), their
+     * attempts with the same statement. A job row locked by anyone is skipped, not waited for, so that a sweep never
      * queues behind the hot path. Returns how many were deleted: 0 also when another node
      * holds the sweep.
      */
@@ -30,11 +30,17 @@ public class RetentionStore {
             if (!mine) {
                 return 0;
             }
-            return h.createUpdate("""
-                    delete from job where id in (
-                        select id from job where expires_at < now() order by expires_at limit :limit for update skip locked)""")
+            // attempts have no foreign key (migration V12): they go in the same statement
+            return h.createQuery("""
+                    with gone as (
+                        delete from job where id in (
+                            select id from job where expires_at < now() order by expires_at limit :limit for update skip locked)
+                        returning id),
+                    attempts as (delete from step_attempt a using gone where a.job_id = gone.id)
+                    select count(*) from gone""")
                     .bind("limit", limit)
-                    .execute();
+                    .mapTo(Integer.class)
+                    .one();
         });
     }
 

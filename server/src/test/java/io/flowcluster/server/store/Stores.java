@@ -53,6 +53,6 @@ abstract class Stores {
 
     @BeforeEach
     void empty() {
-        jdbi.useHandle(h -> h.execute("truncate job, node, schedule cascade; update scheduler_lease set holder = null, epoch = 0, expires_at = null, lapsed_holder = null, lapsed_heartbeat_at = null"));
+        jdbi.useHandle(h -> h.execute("truncate job, step_attempt, node, schedule cascade; update scheduler_lease set holder = null, epoch = 0, expires_at = null, lapsed_holder = null, lapsed_heartbeat_at = null"));
     }
 }
