@@ -37,6 +37,11 @@ public enum StepKind {
         return wireName;
     }
 
+    /** Whether a running attempt of this kind holds one of its node's task slots. */
+    public boolean holdsSlot() {
+        return !SLOTLESS.contains(this);
+    }
+
     public static Optional<StepKind> fromWireName(String name) {
         return Arrays.stream(values()).filter(k -> k.wireName.equals(name)).findFirst();
     }

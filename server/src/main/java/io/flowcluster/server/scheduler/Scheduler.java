@@ -26,6 +26,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -159,10 +160,10 @@ public class Scheduler {
         ClusterPicture now = current(epoch);
         List<UUID> ended = new ArrayList<>(endedJobs);
         endedJobs.removeAll(ended);
-        if (lookForEnds.getAndSet(false)) {
-            store.applyEnds(node.id(), epoch, Optional.empty()).freedSlots().forEach(now::freed);
-        } else if (!ended.isEmpty()) {
-            store.applyEnds(node.id(), epoch, Optional.of(ended)).freedSlots().forEach(now::freed);
+        // every recorded end after a read of the picture, else those of the jobs the nodes named
+        Optional<Collection<UUID>> among = lookForEnds.getAndSet(false) ? Optional.empty() : Optional.of(ended);
+        if (among.isEmpty() || !ended.isEmpty()) {
+            store.applyEnds(node.id(), epoch, among).freedSlots().forEach(now::freed);
         }
         Map<String, Integer> free = now.freeSlots(config.scheduler().dispatchAhead());
         if (free.values().stream().noneMatch(f -> f > 0)) {

@@ -91,7 +91,7 @@ final class JobSteps {
         int attempt = rs.getInt("attempt");
         String outcome = rs.getString("outcome");
         RecordedEnd end = outcome == null ? null : new RecordedEnd(index, attempt, rs.getString("node"),
-                StepKind.fromWireName(rs.getString("kind")).map(k -> !StepKind.SLOTLESS.contains(k)).orElse(true),
+                StepKind.fromWireName(rs.getString("kind")).map(StepKind::holdsSlot).orElse(true),
                 new AttemptResult(AttemptResult.Outcome.valueOf(outcome), rs.getObject("exit_code", Integer.class),
                         rs.getString("message")));
         return new Row(rs.getObject("job_id", UUID.class), index, rs.getString("name"), rs.getString("spec"),

@@ -4,7 +4,6 @@ import io.flowcluster.server.config.FlowConfig;
 import io.flowcluster.server.job.AttemptResult.Outcome;
 import io.flowcluster.server.job.AttemptResult;
 import io.flowcluster.server.job.JobState;
-import io.flowcluster.server.job.StepKind;
 import io.flowcluster.server.metrics.FlowMetrics;
 import io.flowcluster.server.node.LocalNode;
 import io.flowcluster.server.notify.Channel;
@@ -301,7 +300,7 @@ public class Worker {
      * node), nor does a fanout step's coordinator: its packets take the slots of the nodes.
      */
     private static boolean holdsSlot(Claim claim) {
-        return !StepKind.SLOTLESS.contains(claim.spec().stepKind());
+        return claim.spec().stepKind().holdsSlot();
     }
 
     private AttemptResult run(Execution execution) throws InterruptedException {
