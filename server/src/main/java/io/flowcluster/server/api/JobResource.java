@@ -117,7 +117,9 @@ public class JobResource {
                 ? Response.created(uri.getAbsolutePathBuilder().path(submission.jobId().toString()).build())
                 : Response.ok().header("Location", uri.getAbsolutePathBuilder().path(submission.jobId().toString()).build())
                         .header("Idempotent-Replayed", "true");
-        return response.entity(view(submission.jobId())).build();
+        // a job created now is shown as its transaction stored it (no packets yet); a replay as it is now
+        return response.entity(submission.createdAs().map(created -> view(created.job(), created.steps(), Map.of()))
+                .orElseGet(() -> view(submission.jobId()))).build();
     }
 
     @POST
@@ -286,9 +288,10 @@ public class JobResource {
     }
 
     private JobView view(UUID id) {
-        StoredJob job = requireJob(id);
-        List<StoredStep> steps = store.steps(id);
-        Map<Integer, PacketProgress> progress = packets.progressOfJob(id);
+        return view(requireJob(id), store.steps(id), packets.progressOfJob(id));
+    }
+
+    private static JobView view(StoredJob job, List<StoredStep> steps, Map<Integer, PacketProgress> progress) {
         return JobView.of(job, Progress.of(steps.stream().map(StoredStep::state).toList()),
                 steps.stream().map(s -> StepView.of(s, progress.get(s.index()))).toList());
     }

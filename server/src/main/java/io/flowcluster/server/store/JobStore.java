@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,8 @@ public class JobStore {
 
     private static final String JOB_COLUMNS = "id, seq, name, priority, labels, parameters, state, owner_node, distribution,"
             + " submitted_at, started_at, finished_at, retention_seconds, expires_at, schedule_name, schedule_tick";
+    /** A step's columns as {@link StoredStep} shows them, its spec aside. */
+    private static final String STEP_COLUMNS = "idx, state, attempt, node, not_before, started_at, finished_at, exit_code, message";
 
     /** Submissions stored in one transaction at most. */
     private static final int MAX_SUBMISSION_GROUP = 128;
@@ -80,13 +83,13 @@ public class JobStore {
     public List<Submission> submitAll(List<PendingJob> jobs) {
         return jdbi.inTransaction(h -> {
             List<NewJob> rows = jobs.stream().map(job -> new NewJob(UUID.randomUUID(), job, null)).toList();
-            Map<UUID, Long> inserted = insert(h, rows);
+            Map<UUID, SubmittedJob> inserted = insert(h, rows);
             List<Submission> stored = new ArrayList<>(jobs.size());
             for (int i = 0; i < rows.size(); i++) {
                 NewJob row = rows.get(i);
                 try {
                     // not inserted: its key was seen before (earlier, or earlier in this same list)
-                    stored.add(inserted.containsKey(row.id()) ? new Submission(row.id(), true)
+                    stored.add(inserted.containsKey(row.id()) ? new Submission(row.id(), Optional.of(inserted.get(row.id())))
                             : existingSubmission(h, row.job().idempotencyKey().orElseThrow(), row.job().requestSha256()));
                 } catch (IdempotencyKeyReusedException e) {
                     throw e.at(i);
@@ -119,9 +122,9 @@ public class JobStore {
 
     /**
      * Inserts jobs and their steps; a job that a unique key (idempotency key, schedule tick)
-     * says exists is passed over. Returns the sequence numbers of those inserted, by id.
+     * says exists is passed over. Returns those inserted, as stored, by id.
      */
-    private Map<UUID, Long> insert(Handle h, List<NewJob> jobs) {
+    private Map<UUID, SubmittedJob> insert(Handle h, List<NewJob> jobs) {
         if (jobs.isEmpty()) {
             return Map.of();
         }
@@ -154,7 +157,7 @@ public class JobStore {
             ticks[i] = j.tick() == null ? null : j.tick().at().toString();
             specs.put(j.id(), spec);
         }
-        Map<UUID, Long> inserted = new HashMap<>();
+        Map<UUID, StoredJob> inserted = new HashMap<>();
         h.createQuery("""
                 insert into job (id, name, priority, labels, parameters, state, idempotency_key, request_sha256, distribution,
                         retention_seconds, schedule_name, schedule_tick)
@@ -165,17 +168,20 @@ public class JobStore {
                         cast(:retentions as bigint[]), cast(:schedules as text[]), cast(:ticks as timestamptz[]))
                     as j(id, name, priority, labels, parameters, key, sha, distribution, retention, schedule, tick)
                 on conflict do nothing
-                returning id, seq""")
+                returning\s""" + JOB_COLUMNS)
                 .bind("ids", ids).bind("names", names).bind("priorities", priorities).bind("labels", labels)
                 .bind("parameters", parameters).bind("keys", keys).bind("shas", shas).bind("distributions", distributions)
                 .bind("retentions", retentions).bind("schedules", schedules).bind("ticks", ticks)
-                .map((rs, ctx) -> Map.entry(rs.getObject("id", UUID.class), rs.getLong("seq")))
-                .forEach(e -> inserted.put(e.getKey(), e.getValue()));
-        if (!inserted.isEmpty()) {
-            insertSteps(h, inserted, specs);
-            Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.WORK); // one payload: a transaction sends it once
+                .map((rs, ctx) -> job(rs))
+                .forEach(job -> inserted.put(job.id(), job));
+        if (inserted.isEmpty()) {
+            return Map.of();
         }
-        return inserted;
+        Map<UUID, List<StoredStep>> steps = insertSteps(h, inserted, specs);
+        Notifications.send(h, Channel.SCHEDULER, SchedulerSignal.WORK); // one payload: a transaction sends it once
+        Map<UUID, SubmittedJob> submitted = new HashMap<>();
+        inserted.forEach((id, job) -> submitted.put(id, new SubmittedJob(job, steps.get(id))));
+        return submitted;
     }
 
     /** The job's own retention, else the cluster's; whole seconds, at least one. */
@@ -193,11 +199,11 @@ public class JobStore {
         if (!requestSha256.equals(existing.get("request_sha256"))) {
             throw new IdempotencyKeyReusedException(id);
         }
-        return new Submission(id, false);
+        return new Submission(id, Optional.empty());
     }
 
-    /** The steps of these jobs (by id, with their sequence numbers), in one statement. */
-    private void insertSteps(Handle h, Map<UUID, Long> seqs, Map<UUID, JobSpec> specs) {
+    /** The steps of these jobs, in one statement; returns them as stored, in order, by job. */
+    private Map<UUID, List<StoredStep>> insertSteps(Handle h, Map<UUID, StoredJob> jobs, Map<UUID, JobSpec> specs) {
         List<UUID> jobIds = new ArrayList<>();
         List<Integer> idxs = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -207,7 +213,7 @@ public class JobStore {
         List<Integer> priorities = new ArrayList<>();
         List<Long> jobSeqs = new ArrayList<>();
         List<String> states = new ArrayList<>();
-        seqs.forEach((id, seq) -> {
+        jobs.forEach((id, job) -> {
             JobSpec spec = specs.get(id);
             Map<String, Integer> indexByName = new HashMap<>();
             for (int i = 0; i < spec.steps().size(); i++) {
@@ -223,22 +229,31 @@ public class JobStore {
                 stepSpecs.add(json.write(step));
                 deps.add(on.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}")));
                 priorities.add(spec.effectivePriority());
-                jobSeqs.add(seq);
+                jobSeqs.add(job.seq());
                 states.add((on.isEmpty() ? StepState.READY : StepState.PENDING).name());
             }
         });
-        h.createUpdate("""
+        Map<UUID, List<StoredStep>> stored = new HashMap<>();
+        h.createQuery("""
                 insert into step (job_id, idx, name, kind, spec, depends_on, job_priority, job_seq, state)
                 select job, idx, name, kind, cast(spec as jsonb), cast(deps as int[]), priority, seq, state
                 from unnest(cast(:jobs as uuid[]), cast(:idxs as int[]), cast(:names as text[]), cast(:kinds as text[]),
                         cast(:specs as text[]), cast(:deps as text[]), cast(:priorities as int[]), cast(:seqs as bigint[]),
-                        cast(:states as text[])) as s(job, idx, name, kind, spec, deps, priority, seq, state)""")
+                        cast(:states as text[])) as s(job, idx, name, kind, spec, deps, priority, seq, state)
+                returning job_id,\s""" + STEP_COLUMNS)
                 .bind("jobs", jobIds.toArray(UUID[]::new)).bind("idxs", idxs.toArray(Integer[]::new))
                 .bind("names", names.toArray(String[]::new)).bind("kinds", kinds.toArray(String[]::new))
                 .bind("specs", stepSpecs.toArray(String[]::new)).bind("deps", deps.toArray(String[]::new))
                 .bind("priorities", priorities.toArray(Integer[]::new)).bind("seqs", jobSeqs.toArray(Long[]::new))
                 .bind("states", states.toArray(String[]::new))
-                .execute();
+                .map((rs, ctx) -> {
+                    UUID job = rs.getObject("job_id", UUID.class);
+                    // the spec as it was written: no need to parse back what this call serialised
+                    return Map.entry(job, step(rs, specs.get(job).steps().get(rs.getInt("idx"))));
+                })
+                .forEach(e -> stored.computeIfAbsent(e.getKey(), id -> new ArrayList<>()).add(e.getValue()));
+        stored.values().forEach(list -> list.sort(Comparator.comparingInt(StoredStep::index)));
+        return stored;
     }
 
     public Optional<StoredJob> find(UUID id) {
@@ -275,22 +290,16 @@ public class JobStore {
     }
 
     public List<StoredStep> steps(UUID jobId) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        select idx, spec, state, attempt, node, not_before, started_at, finished_at, exit_code, message
-                        from step where job_id = :job order by idx""")
+        return jdbi.withHandle(h -> h.createQuery("select " + STEP_COLUMNS + ", spec from step where job_id = :job order by idx")
                 .bind("job", jobId)
-                .map((rs, ctx) -> new StoredStep(
-                        rs.getInt("idx"),
-                        json.stepSpec(rs.getString("spec")),
-                        StepState.valueOf(rs.getString("state")),
-                        rs.getInt("attempt"),
-                        rs.getString("node"),
-                        Columns.instant(rs, "not_before"),
-                        Columns.instant(rs, "started_at"),
-                        Columns.instant(rs, "finished_at"),
-                        (Integer) rs.getObject("exit_code"),
-                        rs.getString("message")))
+                .map((rs, ctx) -> step(rs, json.stepSpec(rs.getString("spec"))))
                 .list());
+    }
+
+    private static StoredStep step(ResultSet rs, StepSpec spec) throws SQLException {
+        return new StoredStep(rs.getInt("idx"), spec, StepState.valueOf(rs.getString("state")), rs.getInt("attempt"),
+                rs.getString("node"), Columns.instant(rs, "not_before"), Columns.instant(rs, "started_at"),
+                Columns.instant(rs, "finished_at"), (Integer) rs.getObject("exit_code"), rs.getString("message"));
     }
 
     /** The states of the steps of each of these jobs. */

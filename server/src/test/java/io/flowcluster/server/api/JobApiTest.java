@@ -204,6 +204,29 @@ class JobApiTest {
         assertThat(jobsWithKey(key)).isEqualTo(1);
     }
 
+    /** The 201 shows the job as its transaction stored it; a replay shows it as it is now. */
+    @Test
+    void aCreatedJobIsShownAsStoredAndAReplayAsItIsNow() {
+        String key = UUID.randomUUID().toString();
+        String body = """
+                {"name": "as-stored", "labels": {"a": "1"}, "steps": [{"name": "first", "kind": "noop"},
+                 {"name": "then", "kind": "noop", "dependsOn": ["first"]}]}""";
+        JsonPath created = api().header("Idempotency-Key", key).contentType(ContentType.JSON).body(body).post("/api/v1/jobs")
+                .then().statusCode(201).extract().jsonPath();
+        assertThat(created.getString("state")).isEqualTo("PENDING");
+        assertThat(created.getList("steps.name")).containsExactly("first", "then");
+        assertThat(created.getList("steps.state")).containsExactly("READY", "PENDING");
+        assertThat(created.getList("steps.attempt")).containsExactly(0, 0);
+        assertThat(created.getInt("progress.total")).isEqualTo(2);
+        UUID id = UUID.fromString(created.getString("id"));
+        JsonPath done = awaitState(id, "SUCCEEDED");
+        assertThat(created.getString("submittedAt")).as("the database's clock, as stored").isEqualTo(done.getString("submittedAt"));
+        assertThat(created.getMap("labels")).isEqualTo(done.getMap("labels"));
+        assertThat(created.getList("steps.definition")).isEqualTo(done.getList("steps.definition"));
+        api().header("Idempotency-Key", key).contentType(ContentType.JSON).body(body).post("/api/v1/jobs")
+                .then().statusCode(200).body("state", equalTo("SUCCEEDED")).body("steps[1].attempt", equalTo(1));
+    }
+
     @Test
     void aReplayThatSpellsOutTheDefaultsIsTheSameRequest() {
         String key = UUID.randomUUID().toString();
