@@ -18,6 +18,7 @@ import io.flowcluster.server.ring.AppliedRing;
 import io.flowcluster.server.ring.HashRing;
 import io.flowcluster.server.ring.Placement;
 import io.flowcluster.server.store.ActiveSteps;
+import io.flowcluster.server.store.AppliedEnds;
 import io.flowcluster.server.store.ClusterStore;
 import io.flowcluster.server.store.DeposedException;
 import io.flowcluster.server.store.Dispatch;
@@ -71,6 +72,7 @@ public class Scheduler {
     private final AtomicBoolean lookForEnds = new AtomicBoolean(true);
     /** Signals that members or what they hold changed: the picture is read again after one. */
     private final AtomicLong changes = new AtomicLong();
+    private final BackoffWatch backoffs = new BackoffWatch();
     /** What this scheduler knows of the cluster; null when it must be read again. */
     private ClusterPicture picture;
     private long pictureEpoch = -1;
@@ -150,8 +152,12 @@ public class Scheduler {
         // back when the picture is due to be read again (a silent node is noticed then), or a backoff ends
         Duration untilRead = Duration.ofNanos(Math.max(0, nextRead - System.nanoTime()));
         Duration sleep = untilRead.compareTo(poll) < 0 ? untilRead : poll;
-        return store.nextBackoffEnd()
-                .map(due -> Duration.between(Instant.now(), due))
+        Instant now = Instant.now();
+        if (backoffs.mustRead(now)) {
+            backoffs.read(store.nextBackoffEnd());
+        }
+        return backoffs.earliest()
+                .map(due -> Duration.between(now, due))
                 .filter(d -> !d.isNegative() && d.compareTo(sleep) < 0)
                 .orElse(sleep);
     }
@@ -163,7 +169,9 @@ public class Scheduler {
         // every recorded end after a read of the picture, else those of the jobs the nodes named
         Optional<Collection<UUID>> among = lookForEnds.getAndSet(false) ? Optional.empty() : Optional.of(ended);
         if (among.isEmpty() || !ended.isEmpty()) {
-            store.applyEnds(node.id(), epoch, among).freedSlots().forEach(now::freed);
+            AppliedEnds applied = store.applyEnds(node.id(), epoch, among);
+            applied.freedSlots().forEach(now::freed);
+            applied.shortestBackoff().ifPresent(backoff -> backoffs.written(Instant.now().plus(backoff)));
         }
         Map<String, Integer> free = now.freeSlots(config.scheduler().dispatchAhead());
         if (free.values().stream().noneMatch(f -> f > 0)) {
@@ -196,6 +204,7 @@ public class Scheduler {
             return picture;
         }
         lookForEnds.set(true); // ends whose notification was lost are applied at each read
+        backoffs.forget();
         Duration timeout = config.cluster().nodeTimeout();
         List<String> handedOver = cluster.handOverSilentNodes(node.id(), epoch, timeout);
         if (!handedOver.isEmpty()) {

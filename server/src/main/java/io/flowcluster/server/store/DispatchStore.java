@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +68,7 @@ public class DispatchStore {
             endedOn.forEach((node, ended) -> JobsEnded.payloads(ended)
                     .forEach(p -> notices.add(new JobSteps.Notice(Channel.ENDED.of(node), p))));
             JobSteps.writeChanges(h, jobs, notices);
-            return new AppliedEnds(applied, freed);
+            return new AppliedEnds(applied, freed, jobs.stream().flatMap(job -> job.backoffs().stream()).min(Comparator.naturalOrder()));
         });
     }
 

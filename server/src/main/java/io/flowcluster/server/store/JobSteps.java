@@ -9,12 +9,14 @@ import io.flowcluster.server.job.StepStateMachine;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -115,6 +117,11 @@ final class JobSteps {
 
     Optional<JobState> outcome() {
         return machine.outcome();
+    }
+
+    /** The retry backoffs the applied ends started. */
+    List<Duration> backoffs() {
+        return machine.changes().values().stream().map(StepStateMachine.Change::backoff).filter(Objects::nonNull).toList();
     }
 
     /** The node whose end ended the job: it ran the job's last step. */
