@@ -20,6 +20,10 @@ public final class TestDatabase implements AutoCloseable {
         return jdbi;
     }
 
+    public String jdbcUrl() {
+        return db.jdbcUrl();
+    }
+
     @Override
     public void close() {
         db.close();

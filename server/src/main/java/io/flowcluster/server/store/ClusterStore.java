@@ -5,6 +5,7 @@ import io.flowcluster.server.notify.Notifications;
 import io.flowcluster.server.notify.SchedulerSignal;
 import io.flowcluster.server.ring.AppliedRing.LiveMember;
 import io.flowcluster.server.ring.AppliedRing;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,13 +17,23 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** Membership, the scheduler lease and what the scheduler publishes, in the database. */
 @Singleton
 public class ClusterStore {
 
+    private static final Logger LOG = Logger.getLogger(ClusterStore.class);
+
     private final Jdbi jdbi;
+    /**
+     * The heartbeat's own connection, held between beats: requests that hold every other
+     * connection of the pool must not keep this node from proving itself alive (its watchdog
+     * would stop its steps).
+     */
+    private Handle heartbeats;
 
     public ClusterStore(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -44,11 +55,31 @@ public class ClusterStore {
      * Proves this incarnation alive, with the count of jobs that ended on it. False when the scheduler declared it dead meanwhile (its
      * work was handed over) or another process registered the same node id.
      */
-    public boolean heartbeat(String node, UUID incarnation, long jobsFinished) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                        update node set heartbeat_at = now(), jobs_finished = :finished
-                        where id = :id and incarnation = :inc and not declared_dead""")
-                .bind("id", node).bind("inc", incarnation).bind("finished", jobsFinished).execute() == 1);
+    public synchronized boolean heartbeat(String node, UUID incarnation, long jobsFinished) {
+        if (heartbeats == null) {
+            heartbeats = jdbi.open();
+        }
+        try {
+            return heartbeats.createUpdate("""
+                            update node set heartbeat_at = now(), jobs_finished = :finished
+                            where id = :id and incarnation = :inc and not declared_dead""")
+                    .bind("id", node).bind("inc", incarnation).bind("finished", jobsFinished).execute() == 1;
+        } catch (RuntimeException e) {
+            closeHeartbeats(); // not kept when broken: the next beat takes another from the pool
+            throw e;
+        }
+    }
+
+    @PreDestroy
+    synchronized void closeHeartbeats() {
+        if (heartbeats != null) {
+            try {
+                heartbeats.close();
+            } catch (RuntimeException e) {
+                LOG.debugf("Closing the heartbeat's connection: %s", e.getMessage());
+            }
+            heartbeats = null;
+        }
     }
 
     /**

@@ -3,12 +3,21 @@ package io.flowcluster.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.exceptionsorter.PostgreSQLExceptionSorter;
+import io.agroal.api.security.NamePrincipal;
+import io.flowcluster.server.embedded.EmbeddedDatabase;
 import io.flowcluster.server.ring.AppliedRing;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -133,6 +142,46 @@ class ClusterStoreTest extends Stores {
 
         assertThat(cluster.disownIdleJobs("sched", epoch, new TreeSet<>(List.of("other")))).isEqualTo(1);
         assertThat(cluster.activeJobsByOwner()).containsEntry("leaving", 1);
+    }
+
+    /**
+     * A node whose pool is all taken (requests holding every other connection) still proves
+     * itself alive, else its watchdog would stop its steps; a heartbeat connection that broke
+     * is replaced at the next beat.
+     */
+    @Test
+    void theHeartbeatKeepsAConnectionOfItsOwnAndReplacesOneThatBroke() throws Exception {
+        try (AgroalDataSource pool = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+                .connectionPoolConfiguration(p -> p.maxSize(2).acquisitionTimeout(Duration.ofMillis(300))
+                        .exceptionSorter(new PostgreSQLExceptionSorter()) // as Quarkus sets it: broken connections leave the pool
+                        .connectionFactoryConfiguration(f -> f.jdbcUrl(db.jdbcUrl())
+                                .principal(new NamePrincipal(EmbeddedDatabase.USER)))))) {
+            ClusterStore store = new ClusterStore(Jdbi.create(pool));
+            UUID incarnation = UUID.randomUUID();
+            store.register("a", incarnation, 4);
+            assertThat(store.heartbeat("a", incarnation, 1)).isTrue();
+            List<Connection> requests = new ArrayList<>();
+            try {
+                assertThatThrownBy(() -> {
+                    while (true) {
+                        requests.add(pool.getConnection());
+                    }
+                }).as("requests hold all the pool hands out").isInstanceOf(SQLException.class);
+                assertThat(store.heartbeat("a", incarnation, 2)).isTrue();
+                assertThat(column("select jobs_finished from node where id = 'a' and :j is not null", incarnation, Long.class))
+                        .contains(2L);
+            } finally {
+                for (Connection request : requests) {
+                    request.close();
+                }
+            }
+            jdbi.useHandle(h -> h.execute("""
+                    select pg_terminate_backend(pid) from pg_stat_activity
+                    where query like 'update node set heartbeat_at%' and pid <> pg_backend_pid()"""));
+            assertThatThrownBy(() -> store.heartbeat("a", incarnation, 3)).as("its connection was ended");
+            assertThat(store.heartbeat("a", incarnation, 4)).as("another from the pool").isTrue();
+            store.closeHeartbeats();
+        }
     }
 
     private static AppliedRing ring(String... members) {

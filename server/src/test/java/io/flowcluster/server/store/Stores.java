@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
  */
 abstract class Stores {
 
-    private static TestDatabase db;
+    static TestDatabase db;
     static Jdbi jdbi;
     static ClusterStore cluster;
     static DispatchStore dispatch;
