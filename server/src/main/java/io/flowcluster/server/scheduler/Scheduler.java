@@ -169,9 +169,10 @@ public class Scheduler {
         // every recorded end after a read of the picture, else those of the jobs the nodes named
         Optional<Collection<UUID>> among = lookForEnds.getAndSet(false) ? Optional.empty() : Optional.of(ended);
         if (among.isEmpty() || !ended.isEmpty()) {
+            Instant before = Instant.now(); // the database counts a backoff from its transaction's start: wake no later
             AppliedEnds applied = store.applyEnds(node.id(), epoch, among);
             applied.freedSlots().forEach(now::freed);
-            applied.shortestBackoff().ifPresent(backoff -> backoffs.written(Instant.now().plus(backoff)));
+            applied.shortestBackoff().ifPresent(backoff -> backoffs.written(before.plus(backoff)));
         }
         Map<String, Integer> free = now.freeSlots(config.scheduler().dispatchAhead());
         if (free.values().stream().noneMatch(f -> f > 0)) {
