@@ -34,8 +34,9 @@ class LatencyBenchmark {
     private static final List<Integer> RATES = List.of(100, 500, 1000);
     /**
      * Unreported first rounds (70 s at 5 s a round) warm the nodes and this client up: on two
-     * cores shared by three nodes, PostgreSQL and this client, C2 still compiles the request
-     * path a minute after the start, which measures the JIT, not a server that runs for days.
+     * cores shared by three nodes, PostgreSQL and this client, the JIT still compiles the
+     * request path a minute after the start, which measures the JIT, not a server that runs
+     * for days.
      */
     private static final List<Integer> WARM_UP_RATES = Stream.of(Collections.nCopies(8, 100), Collections.nCopies(4, 200),
             Collections.nCopies(2, 300)).flatMap(List::stream).toList();
