@@ -74,7 +74,7 @@ public final class DatabaseObjects {
                 .addNewContainer()
                 .withName("postgres")
                 .withImage(orDefault(spec.image, Defaults.DB_IMAGE))
-                // the job tables' statistics follow a burst of jobs within seconds, not a minute (see the server's migration V6)
+                // the job tables' statistics follow a burst of jobs within seconds, not a minute (see the server's migration V13)
                 .withArgs("-c", "autovacuum_naptime=10s")
                 .addNewEnv().withName("POSTGRES_DB").withValue(DATABASE).endEnv()
                 .addToEnv(ServerObjects.secretRef("POSTGRES_USER", Names.database(fc), Defaults.USER_KEY))

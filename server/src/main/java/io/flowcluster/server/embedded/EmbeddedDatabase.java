@@ -163,7 +163,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 // the pool and the notification listener of every node share it
                 .setServerConfig("max_connections", "300")
                 // the autovacuum launcher looks every second instead of every minute, so that the
-                // statistics of a young database follow its first burst of jobs (see migration V6)
+                // statistics of a young database follow its first burst of jobs (see migration V13)
                 .setServerConfig("autovacuum_naptime", "1s");
     }
 
