@@ -103,6 +103,7 @@ public class Scheduler {
 
     public void start() {
         notifications.subscribe(Channel.SCHEDULER, this::onSignal);
+        notifications.listenOnlyWhile(Channel.SCHEDULER, () -> lease.current().isPresent());
         ringSource.onChange(() -> {
             changes.incrementAndGet();
             loop.signal();
