@@ -92,31 +92,38 @@ class ThroughputBenchmark {
             peer = dbScheduler(cluster.jdbcUrl(), database);
         }
         BenchmarkReport.table("Noop throughput, " + TASKS + " tasks, 3 instances each, one embedded PostgreSQL",
-                List.of("system", "tasks/s", "CPU ms per task: instances", "CPU ms per task: PostgreSQL"),
+                List.of("system", "tasks/s", "CPU ms per task: instances", "CPU ms per task: PostgreSQL", "WAL bytes per task"),
                 List.of(flow.row("FlowCluster (3 nodes)", TASKS), peer.row("db-scheduler 16.7.1 (3 instances, lock-and-fetch)", TASKS),
-                        List.of("ratio", flow.rate() / peer.rate(), "", "")));
+                        List.of("ratio", flow.rate() / peer.rate(), "", "", "")));
         Map<String, List<? extends Number>> series = new LinkedHashMap<>();
         series.put("tasks/s", List.of(flow.rate(), peer.rate()));
         BenchmarkReport.bars("throughput", "Noop tasks per second, 3 instances on one PostgreSQL", "tasks/s",
                 List.of("FlowCluster", "db-scheduler"), series);
     }
 
-    /** A timed round: tasks per second, and the CPU time the instances and PostgreSQL used meanwhile. */
-    private record Round(double rate, Optional<Duration> instancesCpu, Optional<Duration> databaseCpu) {
+    /**
+     * A timed round: tasks per second, the CPU time the instances and PostgreSQL used meanwhile,
+     * and the write-ahead log written: unlike CPU time on a shared machine, the WAL a task costs
+     * is nearly the same from run to run, so it tells a change in what the database writes
+     * through this machine's noise.
+     */
+    private record Round(double rate, Optional<Duration> instancesCpu, Optional<Duration> databaseCpu, long walBytes) {
 
         /** Measures {@code work}, which ends when all {@code tasks} are done. */
         static Round measure(int tasks, Supplier<Optional<Duration>> instances, Supplier<Optional<Duration>> database,
-                Callable<?> work) throws Exception {
+                Supplier<Long> wal, Callable<?> work) throws Exception {
             Optional<Duration> instancesBefore = instances.get();
             Optional<Duration> databaseBefore = database.get();
+            long walBefore = wal.get();
             long start = System.nanoTime();
             work.call();
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Round(tasks / seconds, since(instancesBefore, instances.get()), since(databaseBefore, database.get()));
+            return new Round(tasks / seconds, since(instancesBefore, instances.get()), since(databaseBefore, database.get()),
+                    wal.get() - walBefore);
         }
 
         List<Object> row(String system, int tasks) {
-            return List.of(system, rate, perTask(instancesCpu, tasks), perTask(databaseCpu, tasks));
+            return List.of(system, rate, perTask(instancesCpu, tasks), perTask(databaseCpu, tasks), walBytes / tasks);
         }
 
         private static Optional<Duration> since(Optional<Duration> before, Optional<Duration> after) {
@@ -152,7 +159,7 @@ class ThroughputBenchmark {
         try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), EmbeddedDatabase.USER, "");
              PreparedStatement unfinished = c.prepareStatement("select exists (select 1 from job where state in ('PENDING', 'RUNNING'))");
              PreparedStatement succeeded = c.prepareStatement("select count(*) from job where state = 'SUCCEEDED'")) {
-            Round round = Round.measure(tasks, instances, database, () -> {
+            Round round = Round.measure(tasks, instances, database, () -> walPosition(c), () -> {
                 for (String node : nodes) {
                     cluster.anyLive().delete("/api/v1/cluster/members/" + node + "/drain");
                 }
@@ -161,6 +168,16 @@ class ThroughputBenchmark {
             });
             assertThat(one(succeeded, Long.class)).as("every job succeeded").isEqualTo((long) doneBefore + tasks);
             return round;
+        }
+    }
+
+    /** Where PostgreSQL's write-ahead log ends, in bytes from its start. */
+    private static long walPosition(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select pg_current_wal_lsn() - '0/0'")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -210,13 +227,15 @@ class ThroughputBenchmark {
             schedulers.add(Scheduler.create(ds, noop).threads(THREADS).pollUsingLockAndFetch(0.5, 3.0)
                     .pollingInterval(Duration.ofMillis(100)).schedulerName(new SchedulerName.Fixed("instance-" + i)).build());
         }
-        Round round = Round.measure(tasks, () -> CpuMeter.own(ProcessHandle.current()), database, () -> {
-            schedulers.forEach(Scheduler::start);
-            return await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
-                    .until(done::get, n -> n >= doneBefore + tasks);
-        });
-        schedulers.forEach(Scheduler::stop);
-        return round;
+        try (Connection probe = ds.getConnection()) {
+            Round round = Round.measure(tasks, () -> CpuMeter.own(ProcessHandle.current()), database, () -> walPosition(probe), () -> {
+                schedulers.forEach(Scheduler::start);
+                return await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
+                        .until(done::get, n -> n >= doneBefore + tasks);
+            });
+            schedulers.forEach(Scheduler::stop);
+            return round;
+        }
     }
 
     private static HikariDataSource pool(String url) {
