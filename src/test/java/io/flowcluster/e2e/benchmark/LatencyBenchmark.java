@@ -46,7 +46,7 @@ class LatencyBenchmark {
     void latencyAtOfferedRates(@TempDir Path dir) throws Exception {
         List<String> nodes = List.of("node-a", "node-b", "node-c");
         Map<String, String> settings = Map.of("FLOW_WORKER_TASK_POOL_SIZE", "8", "QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "16");
-        try (TestCluster cluster = TestCluster.start(dir, settings, nodes.toArray(String[]::new))) {
+        try (TestCluster cluster = TestCluster.startDurable(dir, settings, nodes.toArray(String[]::new))) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(32)).build();
             List<List<Object>> rows = new ArrayList<>();
             Map<String, List<? extends Number>> p99 = new LinkedHashMap<>();
