@@ -18,10 +18,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -158,6 +160,9 @@ public class JobStore {
             specs.put(j.id(), spec);
         }
         Map<UUID, StoredJob> inserted = new HashMap<>();
+        // a unique key can only refuse a job that has one; for the others a plain insert saves the
+        // speculative insertion's probes of every unique index and its confirmation in the log
+        boolean keyed = Arrays.stream(keys).anyMatch(Objects::nonNull) || Arrays.stream(ticks).anyMatch(Objects::nonNull);
         h.createQuery("""
                 insert into job (id, name, priority, labels, parameters, state, idempotency_key, request_sha256, distribution,
                         retention_seconds, schedule_name, schedule_tick)
@@ -167,8 +172,7 @@ public class JobStore {
                         cast(:parameters as text[]), cast(:keys as text[]), cast(:shas as text[]), cast(:distributions as text[]),
                         cast(:retentions as bigint[]), cast(:schedules as text[]), cast(:ticks as timestamptz[]))
                     as j(id, name, priority, labels, parameters, key, sha, distribution, retention, schedule, tick)
-                on conflict do nothing
-                returning\s""" + JOB_COLUMNS)
+                """ + (keyed ? "on conflict do nothing " : "") + "returning " + JOB_COLUMNS)
                 .bind("ids", ids).bind("names", names).bind("priorities", priorities).bind("labels", labels)
                 .bind("parameters", parameters).bind("keys", keys).bind("shas", shas).bind("distributions", distributions)
                 .bind("retentions", retentions).bind("schedules", schedules).bind("ticks", ticks)
@@ -317,6 +321,9 @@ public class JobStore {
 
     public JobPage list(JobQuery q) {
         StringBuilder sql = new StringBuilder("select " + JOB_COLUMNS + " from job where labels @> cast(:labels as jsonb)");
+        if (!q.labels().isEmpty()) {
+            sql.append(" and labels <> '{}'::jsonb"); // implied by the filter; spelled out, it lets the labelled jobs' index serve it
+        }
         if (!q.states().isEmpty()) {
             sql.append(" and state = any(:states)");
         }

@@ -196,7 +196,7 @@ class ExecutionTest {
 
     private List<Map<String, Object>> attempts(UUID job) {
         return jdbi.withHandle(h -> h.createQuery(
-                        "select attempt, outcome, started_at, finished_at from step_attempt where job_id = :j order by id")
+                        "select attempt, outcome, started_at, finished_at from step_attempt where job_id = :j order by attempt")
                 .bind("j", job).mapToMap().list());
     }
 
