@@ -12,26 +12,30 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * A job is in the idempotency keys', the labels' and the owners' indexes only when it has a key,
- * labels or an owner (migration V14), and an attempt row has no index but its key (V15): each
- * write of a row costs an entry in every index it is in. Keys still deduplicate
- * (SubmissionStoreTest), and a label filter is still served by its index.
+ * Each write of a job's, a step's or an attempt's row costs an entry in every index it is in,
+ * and a one-step job writes them six times: a job is in the idempotency keys', the labels' and
+ * the owners' indexes only when it has a key, labels or an owner (migration V14), an attempt
+ * row has no index but its key (V15), and a step's name is unique by validation (V16). Keys
+ * still deduplicate (SubmissionStoreTest), and a label filter is still served by its index.
  */
 class JobIndexesTest extends Stores {
 
     @Test
-    void onlyJobsWithAKeyLabelsOrAnOwnerAreIndexedByThem() {
-        assertThat(definition("job", "job_idempotency_key")).startsWith("CREATE UNIQUE INDEX").endsWith("WHERE (idempotency_key IS NOT NULL)");
-        assertThat(definition("job", "job_by_labels")).contains("gin").endsWith("WHERE (labels <> '{}'::jsonb)");
-        assertThat(definition("job", "job_active_by_owner")).endsWith("AND (owner_node IS NOT NULL))");
-        List<String> attemptIndexes = jdbi.withHandle(h -> h.createQuery("select indexname from pg_indexes where tablename = 'step_attempt'")
-                .mapTo(String.class).list());
-        assertThat(attemptIndexes).containsExactly("step_attempt_pkey");
-        assertThat(definition("step_attempt", "step_attempt_pkey")).endsWith("(job_id, idx, attempt)");
+    void theHotTablesHaveOnlyTheIndexesTheirReadsNeedAndPartialOnesHoldOnlyRowsThatHaveTheKey() {
+        assertThat(indexes("job")).containsOnlyKeys("job_pkey", "job_seq_key", "job_by_state", "job_idempotency_key", "job_by_labels",
+                "job_active_by_owner", "job_schedule_tick", "job_expiry");
+        assertThat(indexes("job").get("job_idempotency_key")).startsWith("CREATE UNIQUE INDEX").endsWith("WHERE (idempotency_key IS NOT NULL)");
+        assertThat(indexes("job").get("job_by_labels")).contains("gin").endsWith("WHERE (labels <> '{}'::jsonb)");
+        assertThat(indexes("job").get("job_active_by_owner")).endsWith("AND (owner_node IS NOT NULL))");
+        assertThat(indexes("step")).as("a step's name is unique by validation, not by an index")
+                .containsOnlyKeys("step_pkey", "step_ready_queue", "step_active_by_node", "step_backoff");
+        assertThat(indexes("step_attempt")).containsOnlyKeys("step_attempt_pkey");
+        assertThat(indexes("step_attempt").get("step_attempt_pkey")).endsWith("(job_id, idx, attempt)");
     }
 
     @Test
@@ -49,9 +53,12 @@ class JobIndexesTest extends Stores {
         await("the labels' index scanned").atMost(Duration.ofSeconds(10)).until(() -> scans() > before);
     }
 
-    private static String definition(String table, String index) {
-        return jdbi.withHandle(h -> h.createQuery("select indexdef from pg_indexes where tablename = :table and indexname = :index")
-                .bind("table", table).bind("index", index).mapTo(String.class).one());
+    /** The table's indexes: their definitions by name. */
+    private static Map<String, String> indexes(String table) {
+        return jdbi.withHandle(h -> h.createQuery("select indexname, indexdef from pg_indexes where tablename = :table")
+                .bind("table", table)
+                .map((rs, ctx) -> Map.entry(rs.getString("indexname"), rs.getString("indexdef")))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
     private static long scans() {
