@@ -173,9 +173,8 @@ class ThroughputBenchmark {
 
     /** Where PostgreSQL's write-ahead log ends, in bytes from its start. */
     private static long walPosition(Connection c) {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select pg_current_wal_lsn() - '0/0'")) {
-            rs.next();
-            return rs.getLong(1);
+        try (PreparedStatement position = c.prepareStatement("select (pg_current_wal_lsn() - '0/0')::bigint")) {
+            return one(position, Long.class);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
