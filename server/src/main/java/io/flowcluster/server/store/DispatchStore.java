@@ -92,22 +92,21 @@ public class DispatchStore {
      * order; {@code jobActive} tells which of their jobs have a step dispatched or running.
      */
     public List<Candidate> readyCandidates(int limit, Predicate<UUID> jobActive) {
-        return GenericPlans.read(jdbi, h -> h.createQuery("""
+        return GenericPlans.read(jdbi, """
                         select s.job_id, s.idx, j.owner_node, s.kind <> all(:slotless) as holds_slot,
                             j.distribution = 'DISTRIBUTED' and s.kind = any(:spreadable) as spreadable
                         from step s join job j on j.id = s.job_id
                         where s.state = 'READY' and (s.not_before is null or s.not_before <= now())
                         order by s.job_priority desc, s.job_seq, s.idx
-                        limit :limit""")
-                .bind("limit", limit)
-                .bind("spreadable", StepKind.SPREADABLE.stream().map(StepKind::wireName).toArray(String[]::new))
-                .bind("slotless", SLOTLESS)
-                .map((rs, ctx) -> {
+                        limit :limit""",
+                q -> q.bind("limit", limit)
+                        .bind("spreadable", StepKind.SPREADABLE.stream().map(StepKind::wireName).toArray(String[]::new))
+                        .bind("slotless", SLOTLESS),
+                (rs, ctx) -> {
                     UUID job = rs.getObject("job_id", UUID.class);
                     return new Candidate(job, rs.getInt("idx"), rs.getString("owner_node"), jobActive.test(job),
                             rs.getBoolean("spreadable"), rs.getBoolean("holds_slot"));
-                })
-                .list());
+                });
     }
 
     /** Steps waiting for the scheduler, backoff included. */

@@ -1,16 +1,18 @@
 package io.flowcluster.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementException;
 import org.junit.jupiter.api.Test;
 
 /**
- * Generic plans hold for the step path's transaction only: the pooled connection goes back to
- * the API's queries (job lists filtered by state or label) with PostgreSQL's own choice.
+ * Generic plans hold for the step path's transaction, or its read, only: the pooled connection
+ * goes back to the API's queries (job lists filtered by state or label) with PostgreSQL's own choice.
  */
 class GenericPlansTest extends Stores {
 
@@ -22,6 +24,28 @@ class GenericPlansTest extends Stores {
                 assertThat(planCacheMode(tx)).isEqualTo("force_generic_plan");
             });
             assertThat(planCacheMode(h)).as("after the commit, on the same connection").isEqualTo("auto");
+        }
+    }
+
+    @Test
+    void aReadSentWithTheSettingInOneRoundTripHasItForItselfOnly() {
+        try (Handle h = jdbi.open()) {
+            List<String> during = GenericPlans.read(h, "select current_setting('plan_cache_mode') as mode where :asked",
+                    q -> q.bind("asked", true), (rs, ctx) -> rs.getString("mode"));
+            assertThat(during).containsExactly("force_generic_plan");
+            assertThat(planCacheMode(h)).as("after the read, on the same connection").isEqualTo("auto");
+            assertThat(h.isInTransaction()).isFalse();
+        }
+    }
+
+    @Test
+    void aReadThatFailsSaysWhy() {
+        try (Handle h = jdbi.open()) {
+            assertThatThrownBy(() -> GenericPlans.read(h, "select 1 / :zero as x", q -> q.bind("zero", 0),
+                    (rs, ctx) -> rs.getInt("x")))
+                    .isInstanceOf(StatementException.class)
+                    .hasMessageContaining("division by zero");
+            assertThat(planCacheMode(h)).as("the connection is usable after it").isEqualTo("auto");
         }
     }
 
