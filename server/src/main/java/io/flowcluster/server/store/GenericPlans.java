@@ -1,16 +1,11 @@
 package io.flowcluster.server.store;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * For the transactions every step goes through (dispatch, claim, applying ends) and the reads
@@ -30,29 +25,14 @@ final class GenericPlans {
     }
 
     /**
-     * Runs the query {@code sql} with generic plans in one round trip: the setting and the query
-     * go to PostgreSQL together, as one implicit transaction (the setting ends with it). A
-     * transaction of their own would cost a round trip for the setting and one for the commit:
-     * each is a sleep and a wake-up of a PostgreSQL process, about a quarter of its CPU on the
-     * step's path.
+     * Runs the query {@code sql} with generic plans in one round trip ({@link RoundTrip}): the
+     * setting and the query go to PostgreSQL together, as one implicit transaction, which the
+     * setting ends with. A transaction of their own would cost two more: the setting's and the commit's.
      */
     static <T> List<T> read(Handle h, String sql, UnaryOperator<Query> bindings, RowMapper<T> mapper) {
-        return bindings.apply(h.createQuery("select " + SETTING + ";\n" + sql)).execute((statement, ctx) -> {
-            try {
-                PreparedStatement executed = statement.get();
-                if (!executed.getMoreResults()) {
-                    throw new IllegalStateException("the query after the setting returned no rows: " + sql);
-                }
-                List<T> rows = new ArrayList<>();
-                try (ResultSet rs = executed.getResultSet()) {
-                    while (rs.next()) {
-                        rows.add(mapper.map(rs, ctx));
-                    }
-                }
-                return rows;
-            } catch (SQLException e) {
-                throw new UnableToExecuteStatementException(e, ctx);
-            }
+        return RoundTrip.send(bindings.apply(h.createQuery("select " + SETTING + ";\n" + sql)), answers -> {
+            answers.next().close(); // the setting's
+            return answers.list(mapper);
         });
     }
 

@@ -55,7 +55,8 @@ class GenericPlansTest extends Stores {
         long epoch = cluster.holdLease("sched", Duration.ofSeconds(30)).orElseThrow();
         try (Handle h = jdbi.open()) {
             h.useTransaction(tx -> {
-                JobLocks.lockAllFencedWithGenericPlans(tx, List.of(job), "sched", epoch);
+                assertThat(tx.createQuery(JobLocks.FENCED_BY_IDS).bind("ids", new UUID[] {job}).bind("node", "sched")
+                        .bind("epoch", epoch).mapTo(UUID.class).list()).containsExactly(job);
                 assertThat(planCacheMode(tx)).isEqualTo("force_generic_plan");
                 try (Handle other = jdbi.open()) {
                     assertThat(other.createQuery("select id from job where id = :id for update skip locked")
