@@ -12,6 +12,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.flowcluster.e2e.harness.BenchmarkReport;
 import io.flowcluster.e2e.harness.CpuMeter;
+import io.flowcluster.e2e.harness.StatementStatistics;
 import io.flowcluster.e2e.harness.TestCluster;
 import io.flowcluster.server.embedded.EmbeddedDatabase;
 import java.nio.file.Path;
@@ -159,6 +160,7 @@ class ThroughputBenchmark {
         try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), EmbeddedDatabase.USER, "");
              PreparedStatement unfinished = c.prepareStatement("select exists (select 1 from job where state in ('PENDING', 'RUNNING'))");
              PreparedStatement succeeded = c.prepareStatement("select count(*) from job where state = 'SUCCEEDED'")) {
+            StatementStatistics.reset(c);
             Round round = Round.measure(tasks, instances, database, () -> walPosition(c), () -> {
                 for (String node : nodes) {
                     cluster.anyLive().delete("/api/v1/cluster/members/" + node + "/drain");
@@ -167,6 +169,9 @@ class ThroughputBenchmark {
                         .until(() -> one(unfinished, Boolean.class), unfinishedLeft -> !unfinishedLeft);
             });
             assertThat(one(succeeded, Long.class)).as("every job succeeded").isEqualTo((long) doneBefore + tasks);
+            if (doneBefore > 0) {
+                StatementStatistics.print(c, "PostgreSQL's statements in FlowCluster's timed round", tasks);
+            }
             return round;
         }
     }
@@ -227,12 +232,16 @@ class ThroughputBenchmark {
                     .pollingInterval(Duration.ofMillis(100)).schedulerName(new SchedulerName.Fixed("instance-" + i)).build());
         }
         try (Connection probe = ds.getConnection()) {
+            StatementStatistics.reset(probe);
             Round round = Round.measure(tasks, () -> CpuMeter.own(ProcessHandle.current()), database, () -> walPosition(probe), () -> {
                 schedulers.forEach(Scheduler::start);
                 return await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
                         .until(done::get, n -> n >= doneBefore + tasks);
             });
             schedulers.forEach(Scheduler::stop);
+            if (doneBefore > 0) {
+                StatementStatistics.print(probe, "PostgreSQL's statements in db-scheduler's timed round", tasks);
+            }
             return round;
         }
     }

@@ -55,10 +55,11 @@ public final class TestCluster implements AutoCloseable {
 
     /**
      * On a PostgreSQL with fsync and synchronous commit on, nodes in the JVM a local cluster
-     * gives them: as in production (benchmarks).
+     * gives them: as in production (benchmarks). The database keeps statement statistics
+     * ({@link StatementStatistics}).
      */
     public static TestCluster startDurable(Path dir, Map<String, String> settings, String... ids) throws IOException, InterruptedException {
-        TestCluster cluster = new TestCluster(dir, settings, EmbeddedDatabase.start(dir.resolve("postgres")));
+        TestCluster cluster = new TestCluster(dir, settings, EmbeddedDatabase.startMeasuringStatements(dir.resolve("postgres")));
         cluster.production = true;
         return start(cluster, ids);
     }
