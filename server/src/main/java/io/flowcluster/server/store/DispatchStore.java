@@ -5,7 +5,6 @@ import io.flowcluster.server.job.StepKind;
 import io.flowcluster.server.notify.Channel;
 import io.flowcluster.server.notify.JobsEnded;
 import jakarta.inject.Singleton;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,10 +18,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.Query;
 
 /** The scheduler's view of the database: runnable steps, node capacity, and dispatching. */
 @Singleton
@@ -51,14 +48,11 @@ public class DispatchStore {
      */
     public AppliedEnds applyEnds(String scheduler, long epoch, Optional<Collection<UUID>> among) {
         return jdbi.inTransaction(h -> {
-            UnaryOperator<Query> fence = q -> q.bind("node", scheduler).bind("epoch", epoch);
-            List<JobSteps> jobs = among.isPresent()
-                    ? JobSteps.lockAndLoadWithRecordedEnds(h, JobLocks.FENCED_BY_IDS,
-                            q -> fence.apply(q).bind("ids", among.get().toArray(UUID[]::new)), json)
-                    : JobSteps.lockAndLoadWithRecordedEnds(h, JobLocks.FENCED_WITH_RECORDED_ENDS, fence, json);
-            if (jobs.isEmpty()) {
+            List<UUID> locked = JobLocks.lockWithRecordedEndsFenced(h, scheduler, epoch, among);
+            if (locked.isEmpty()) {
                 return AppliedEnds.NONE;
             }
+            List<JobSteps> jobs = JobSteps.loadWithRecordedEnds(h, locked, json);
             Map<String, Integer> freed = new TreeMap<>();
             Map<String, Map<UUID, JobState>> endedOn = new TreeMap<>();
             int applied = 0;
@@ -98,21 +92,22 @@ public class DispatchStore {
      * order; {@code jobActive} tells which of their jobs have a step dispatched or running.
      */
     public List<Candidate> readyCandidates(int limit, Predicate<UUID> jobActive) {
-        return GenericPlans.read(jdbi, """
+        return GenericPlans.read(jdbi, h -> h.createQuery("""
                         select s.job_id, s.idx, j.owner_node, s.kind <> all(:slotless) as holds_slot,
                             j.distribution = 'DISTRIBUTED' and s.kind = any(:spreadable) as spreadable
                         from step s join job j on j.id = s.job_id
                         where s.state = 'READY' and (s.not_before is null or s.not_before <= now())
                         order by s.job_priority desc, s.job_seq, s.idx
-                        limit :limit""",
-                q -> q.bind("limit", limit)
-                        .bind("spreadable", StepKind.SPREADABLE.stream().map(StepKind::wireName).toArray(String[]::new))
-                        .bind("slotless", SLOTLESS),
-                (rs, ctx) -> {
+                        limit :limit""")
+                .bind("limit", limit)
+                .bind("spreadable", StepKind.SPREADABLE.stream().map(StepKind::wireName).toArray(String[]::new))
+                .bind("slotless", SLOTLESS)
+                .map((rs, ctx) -> {
                     UUID job = rs.getObject("job_id", UUID.class);
                     return new Candidate(job, rs.getInt("idx"), rs.getString("owner_node"), jobActive.test(job),
                             rs.getBoolean("spreadable"), rs.getBoolean("holds_slot"));
-                });
+                })
+                .list());
     }
 
     /** Steps waiting for the scheduler, backoff included. */
@@ -141,31 +136,26 @@ public class DispatchStore {
         if (plan.isEmpty()) {
             return 0;
         }
-        record Sent(boolean locked, int moved) {
-        }
         return jdbi.inTransaction(h -> {
+            JobLocks.lockAllFencedWithGenericPlans(h, plan.stream().map(Dispatch::jobId).collect(Collectors.toCollection(TreeSet::new)),
+                    scheduler, epoch);
             Map<UUID, String> owners = new LinkedHashMap<>();
             Map<UUID, Boolean> starts = new HashMap<>();
             for (Dispatch d : plan) {
                 owners.putIfAbsent(d.jobId(), d.owner());
                 starts.merge(d.jobId(), d.start(), Boolean::logicalOr);
             }
-            // sent together in one round trip: the jobs locked in id order (fenced), then one statement for
-            // the jobs' owners, the steps moved on, a notification on the own channel of each node that got
-            // steps, and one for each job given an owner with messages waiting for it. Its writes are fenced
-            // too: were the lease lost, the locks before it would be missing and its lock order with them.
+            // one statement: the jobs' owners, the steps moved on, a notification on the own channel of
+            // each node that got steps, and one for each job given an owner with messages waiting for it
             List<String> targets = plan.stream().map(Dispatch::node).distinct().toList();
-            Sent sent = RoundTrip.send(h.createQuery(JobLocks.FENCED_BY_IDS + ";\n" + """
-                    with fence as (""" + Fencing.HOLDS + """
-                    ),
-                    owned as (
+            return h.createQuery("""
+                    with owned as (
                         update job j set owner_node = o.owner, owner_epoch = :epoch,
                             state = case when o.starts and j.state = 'PENDING' then 'RUNNING' else j.state end,
                             started_at = case when o.starts and j.state = 'PENDING' then now() else j.started_at end
                         from unnest(cast(:owned as uuid[]), cast(:owners as text[]), cast(:starts as boolean[]))
                             as o(id, owner, starts)
                         where j.id = o.id and (j.owner_node is distinct from o.owner or (o.starts and j.state = 'PENDING'))
-                            and exists (select 1 from fence)
                         returning j.id),
                     moved as (
                         update step s set node = d.node, dispatched_epoch = :epoch, dispatched_at = now(),
@@ -177,7 +167,7 @@ public class DispatchStore {
                             message = case when d.start then null else s.message end
                         from unnest(cast(:jobs as uuid[]), cast(:idx as int[]), cast(:nodes as text[]), cast(:start as boolean[]))
                             as d(job_id, idx, node, start)
-                        where s.job_id = d.job_id and s.idx = d.idx and s.state = 'READY' and exists (select 1 from fence)
+                        where s.job_id = d.job_id and s.idx = d.idx and s.state = 'READY'
                         returning s.node)
                     select (select count(*) from moved) as moved,
                         (select count(pg_notify(w.channel, '')) from unnest(cast(:targets as text[]), cast(:channels as text[]))
@@ -195,18 +185,8 @@ public class DispatchStore {
                     .bind("targets", targets.toArray(String[]::new))
                     .bind("channels", targets.stream().map(Channel.WORKER::of).toArray(String[]::new))
                     .bind("messages", Channel.MESSAGE.sqlName())
-                    .bind("ids", new TreeSet<>(owners.keySet()).toArray(UUID[]::new))
-                    .bind("node", scheduler), answers -> {
-                        boolean locked;
-                        try (ResultSet rows = answers.next()) {
-                            locked = rows.next();
-                        }
-                        return new Sent(locked, answers.list((rs, ctx) -> rs.getInt("moved")).get(0));
-                    });
-            if (!sent.locked()) {
-                Fencing.check(h, scheduler, epoch); // the lease lost, or the jobs gone
-            }
-            return sent.moved();
+                    .map((rs, ctx) -> rs.getInt("moved"))
+                    .one();
         });
     }
 }

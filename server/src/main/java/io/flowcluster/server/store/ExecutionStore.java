@@ -52,19 +52,20 @@ public class ExecutionStore {
         /** A row of the node's steps; {@code claim} only for a running attempt not known yet. */
         record Row(AttemptKey key, boolean running, Claim claim) {
         }
-        List<Row> rows = GenericPlans.read(jdbi, """
+        List<Row> rows = GenericPlans.read(jdbi, h -> h.createQuery("""
                         select s.job_id, s.idx, s.attempt, s.state, s.spec::text as spec, s.job_priority, s.job_seq,
                             j.name, j.parameters::text as parameters, j.submitted_at, j.distribution,
                             j.started_at = s.started_at as starts_job
                         from step s join job j on j.id = s.job_id
                         where s.node = :node and s.state in ('DISPATCHED', 'RUNNING') and not """ + ENDED_UNAPPLIED + """
-                        order by s.job_priority desc, s.job_seq, s.idx""",
-                q -> q.bind("node", node),
-                (rs, ctx) -> {
+                        order by s.job_priority desc, s.job_seq, s.idx""")
+                .bind("node", node)
+                .map((rs, ctx) -> {
                     AttemptKey key = new AttemptKey(rs.getObject("job_id", UUID.class), rs.getInt("idx"), rs.getInt("attempt"));
                     boolean running = rs.getString("state").equals("RUNNING");
                     return new Row(key, running, running && !known.test(key) ? claim(rs, rs.getBoolean("starts_job")) : null);
-                });
+                })
+                .list());
         Set<UUID> jobsStarted = new HashSet<>();
         // a job started with the dispatch that made its first steps RUNNING: counted once
         List<Claim> start = rows.stream().filter(r -> r.claim() != null)

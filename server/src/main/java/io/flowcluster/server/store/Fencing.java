@@ -9,13 +9,10 @@ import org.jdbi.v3.core.Handle;
  */
 final class Fencing {
 
-    /** A row while {@code :node} holds the lease at {@code :epoch}. */
-    static final String HOLDS = """
+    /** A row while {@code :node} holds the lease at {@code :epoch}, share-locked. */
+    static final String HELD = """
             select 1 from scheduler_lease
-            where id = 1 and holder = :node and epoch = :epoch and expires_at > now()""";
-
-    /** {@link #HOLDS}, the row share-locked. */
-    static final String HELD = HOLDS + " for share";
+            where id = 1 and holder = :node and epoch = :epoch and expires_at > now() for share""";
 
     private Fencing() {
     }

@@ -1,11 +1,8 @@
 package io.flowcluster.server.store;
 
-import java.util.List;
-import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
 
 /**
  * For the transactions every step goes through (dispatch, claim, applying ends) and the reads
@@ -24,20 +21,12 @@ final class GenericPlans {
     private GenericPlans() {
     }
 
-    /**
-     * Runs the query {@code sql} with generic plans in one round trip ({@link RoundTrip}): the
-     * setting and the query go to PostgreSQL together, as one implicit transaction, which the
-     * setting ends with. A transaction of their own would cost two more: the setting's and the commit's.
-     */
-    static <T> List<T> read(Handle h, String sql, UnaryOperator<Query> bindings, RowMapper<T> mapper) {
-        return RoundTrip.send(bindings.apply(h.createQuery("select " + SETTING + ";\n" + sql)), answers -> {
-            answers.next().close(); // the setting's
-            return answers.list(mapper);
+    /** Runs {@code read} in a transaction of its own that uses generic plans. */
+    static <R> R read(Jdbi jdbi, HandleCallback<R, RuntimeException> read) {
+        return jdbi.inTransaction(h -> {
+            use(h);
+            return read.withHandle(h);
         });
-    }
-
-    static <T> List<T> read(Jdbi jdbi, String sql, UnaryOperator<Query> bindings, RowMapper<T> mapper) {
-        return jdbi.withHandle(h -> read(h, sql, bindings, mapper));
     }
 
     static void use(Handle h) {

@@ -1,8 +1,12 @@
 package io.flowcluster.server.store;
 
 import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * Lock order: a transaction that changes several jobs' steps locks the job rows first, in id
@@ -11,32 +15,59 @@ import org.jdbi.v3.core.Handle;
 final class JobLocks {
 
     /**
-     * Locks, in id order, the jobs {@code :ids} while {@code :node} holds the lease at {@code :epoch}
-     * ({@link Fencing#HELD}), and sets {@link GenericPlans} for the rest of the transaction: the
-     * first statement of a dispatch. No row comes back when the lease is not held or the jobs are gone.
+     * Joined into a lock statement, the first of the scheduler's transactions: {@link GenericPlans}
+     * for the rest of the transaction, and a row only while the lease is held ({@link Fencing#HELD}).
      */
-    static final String FENCED_BY_IDS = fenced("j.id = any(:ids)");
-
-    /**
-     * The same for the jobs with an end recorded and not applied yet (see {@link ExecutionStore#ENDED_UNAPPLIED}).
-     */
-    static final String FENCED_WITH_RECORDED_ENDS = fenced(
-            "j.id in (select s.job_id from step s where s.state = 'RUNNING' and " + ExecutionStore.ENDED_UNAPPLIED + ")");
+    private static final String FENCED_WITH_GENERIC_PLANS =
+            "(select " + GenericPlans.SETTING + ") as plans, (" + Fencing.HELD + ") as fence, ";
 
     private JobLocks() {
     }
 
-    private static String fenced(String which) {
-        return "select j.id from (select " + GenericPlans.SETTING + ") as plans, (" + Fencing.HELD + ") as fence, job j where "
-                + which + " order by j.id for update of j";
-    }
-
     static void lockAll(Handle h, Collection<UUID> jobIds) {
         if (!jobIds.isEmpty()) {
-            h.createQuery("select j.id from job j where j.id = any(:ids) order by j.id for update of j")
-                    .bind("ids", jobIds.toArray(UUID[]::new))
-                    .mapTo(UUID.class)
-                    .list();
+            lock(h, "", "j.id = any(:ids)", q -> q.bind("ids", jobIds.toArray(UUID[]::new)));
         }
+    }
+
+    /**
+     * {@link #lockAll}, {@link GenericPlans} for the rest of the transaction and
+     * {@link Fencing#check} in one statement, the first of a dispatch. No row comes back when the
+     * lease is not held or the jobs are gone; only then is the fence checked on its own, to tell
+     * the two apart.
+     */
+    static void lockAllFencedWithGenericPlans(Handle h, Collection<UUID> jobIds, String scheduler, long epoch) {
+        if (lockFenced(h, jobIds, scheduler, epoch).isEmpty()) {
+            Fencing.check(h, scheduler, epoch);
+        }
+    }
+
+    /**
+     * Locks the jobs with an end recorded and not applied yet (see {@link ExecutionStore#ENDED_UNAPPLIED}),
+     * or those of {@code among} (by key: the nodes named them), with generic plans on, while
+     * {@code scheduler} holds the lease at {@code epoch}; returns them. None when the fence is
+     * lost: nothing is written then, so nothing need be told apart.
+     */
+    static List<UUID> lockWithRecordedEndsFenced(Handle h, String scheduler, long epoch, Optional<Collection<UUID>> among) {
+        if (among.isPresent()) {
+            return lockFenced(h, among.get(), scheduler, epoch);
+        }
+        return lock(h, FENCED_WITH_GENERIC_PLANS, """
+                j.id in (select s.job_id from step s where s.state = 'RUNNING' and """ + ExecutionStore.ENDED_UNAPPLIED + ")",
+                q -> q.bind("node", scheduler).bind("epoch", epoch));
+    }
+
+    private static List<UUID> lockFenced(Handle h, Collection<UUID> jobIds, String scheduler, long epoch) {
+        if (jobIds.isEmpty()) {
+            return List.of();
+        }
+        return lock(h, FENCED_WITH_GENERIC_PLANS, "j.id = any(:ids)",
+                q -> q.bind("ids", jobIds.toArray(UUID[]::new)).bind("node", scheduler).bind("epoch", epoch));
+    }
+
+    private static List<UUID> lock(Handle h, String alsoFrom, String which, UnaryOperator<Query> bindings) {
+        return bindings.apply(h.createQuery("select j.id from " + alsoFrom + "job j where " + which + " order by j.id for update of j"))
+                .mapTo(UUID.class)
+                .list();
     }
 }

@@ -19,9 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Query;
 
 /**
  * The steps of one job, loaded under its lock with the ends its nodes recorded and nobody has
@@ -72,24 +70,18 @@ final class JobSteps {
             int[] dependsOn, RecordedEnd end) {
     }
 
-    /**
-     * Locks the jobs that {@code lock} selects (a {@link JobLocks} statement, its parameters bound by
-     * {@code bindings}) and loads their steps, each job's in index order, in one statement sent in
-     * one round trip with {@link GenericPlans} for the rest of the transaction. The steps are read by
-     * key, from the array of the jobs locked.
-     */
-    static List<JobSteps> lockAndLoadWithRecordedEnds(Handle h, String lock, UnaryOperator<Query> bindings, JsonColumns json) {
+    /** Loads the steps of these jobs, which the caller has locked, each job's in index order, in one statement. */
+    static List<JobSteps> loadWithRecordedEnds(Handle h, Collection<UUID> jobIds, JsonColumns json) {
         Map<UUID, List<Row>> rows = new LinkedHashMap<>();
-        GenericPlans.read(h, """
-                        with locked as materialized (""" + lock + """
-                        )
+        h.createQuery("""
                         select s.job_id, s.idx, s.name, s.spec::text as spec, s.state, s.attempt, s.failures, s.depends_on,
                             s.node, s.kind, a.outcome, a.exit_code, a.message
                         from step s
                         left join step_attempt a on s.state = 'RUNNING'
                             and a.job_id = s.job_id and a.idx = s.idx and a.attempt = s.attempt
-                        where s.job_id = any(array(select id from locked)) order by s.job_id, s.idx""",
-                bindings, (rs, ctx) -> row(rs))
+                        where s.job_id = any(:jobs) order by s.job_id, s.idx""")
+                .bind("jobs", jobIds.toArray(UUID[]::new))
+                .map((rs, ctx) -> row(rs))
                 .forEach(row -> rows.computeIfAbsent(row.jobId, id -> new ArrayList<>()).add(row));
         List<JobSteps> jobs = new ArrayList<>();
         rows.forEach((id, list) -> jobs.add(new JobSteps(id, list, json)));

@@ -2,7 +2,6 @@ package io.flowcluster.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
@@ -100,26 +98,6 @@ class ClusterStoreTest extends Stores {
         assertThat(dispatch.dispatch(plan, "b", current)).isEqualTo(1);
         assertThat(stepState(job)).isEqualTo("DISPATCHED");
         assertThat(column("select dispatched_epoch from step where job_id = :j", job, Long.class)).hasValue(current);
-    }
-
-    @Test
-    void aDeposedSchedulersDispatchWaitsForNoJobLock() throws Exception {
-        long old = cluster.holdLease("a", SHORT).orElseThrow();
-        cluster.register("worker", UUID.randomUUID(), 4);
-        UUID job = submit("locked-elsewhere");
-        Thread.sleep(SHORT.toMillis() + 100);
-        cluster.holdLease("b", LONG).orElseThrow();
-        List<Dispatch> plan = List.of(new Dispatch(job, 0, "worker", "worker"));
-        try (Handle abort = jdbi.open()) {
-            abort.begin();
-            abort.createQuery("select id from job where id = :j for update").bind("j", job).mapTo(UUID.class).one();
-            // the dispatch's writes are fenced as its locks are: without the lease it takes no row
-            // lock out of order, so it neither waits here nor could it deadlock with the holder
-            assertTimeoutPreemptively(Duration.ofSeconds(5),
-                    () -> assertThatThrownBy(() -> dispatch.dispatch(plan, "a", old)).isInstanceOf(DeposedException.class));
-            abort.rollback();
-        }
-        assertThat(stepState(job)).isEqualTo("READY");
     }
 
     @Test

@@ -1,18 +1,16 @@
 package io.flowcluster.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.StatementException;
 import org.junit.jupiter.api.Test;
 
 /**
- * Generic plans hold for the step path's transaction, or its read, only: the pooled connection
- * goes back to the API's queries (job lists filtered by state or label) with PostgreSQL's own choice.
+ * Generic plans hold for the step path's transaction only: the pooled connection goes back to
+ * the API's queries (job lists filtered by state or label) with PostgreSQL's own choice.
  */
 class GenericPlansTest extends Stores {
 
@@ -28,35 +26,12 @@ class GenericPlansTest extends Stores {
     }
 
     @Test
-    void aReadSentWithTheSettingInOneRoundTripHasItForItselfOnly() {
-        try (Handle h = jdbi.open()) {
-            List<String> during = GenericPlans.read(h, "select current_setting('plan_cache_mode') as mode where :asked",
-                    q -> q.bind("asked", true), (rs, ctx) -> rs.getString("mode"));
-            assertThat(during).containsExactly("force_generic_plan");
-            assertThat(planCacheMode(h)).as("after the read, on the same connection").isEqualTo("auto");
-            assertThat(h.isInTransaction()).isFalse();
-        }
-    }
-
-    @Test
-    void aReadThatFailsSaysWhy() {
-        try (Handle h = jdbi.open()) {
-            assertThatThrownBy(() -> GenericPlans.read(h, "select 1 / :zero as x", q -> q.bind("zero", 0),
-                    (rs, ctx) -> rs.getInt("x")))
-                    .isInstanceOf(StatementException.class)
-                    .hasMessageContaining("division by zero");
-            assertThat(planCacheMode(h)).as("the connection is usable after it").isEqualTo("auto");
-        }
-    }
-
-    @Test
     void withTheFencedJobLocksInOneStatementLikewiseOnlyForTheTransaction() {
         UUID job = submit("locked");
         long epoch = cluster.holdLease("sched", Duration.ofSeconds(30)).orElseThrow();
         try (Handle h = jdbi.open()) {
             h.useTransaction(tx -> {
-                assertThat(tx.createQuery(JobLocks.FENCED_BY_IDS).bind("ids", new UUID[] {job}).bind("node", "sched")
-                        .bind("epoch", epoch).mapTo(UUID.class).list()).containsExactly(job);
+                JobLocks.lockAllFencedWithGenericPlans(tx, List.of(job), "sched", epoch);
                 assertThat(planCacheMode(tx)).isEqualTo("force_generic_plan");
                 try (Handle other = jdbi.open()) {
                     assertThat(other.createQuery("select id from job where id = :id for update skip locked")
