@@ -92,7 +92,7 @@ public class DispatchStore {
      * order; {@code jobActive} tells which of their jobs have a step dispatched or running.
      */
     public List<Candidate> readyCandidates(int limit, Predicate<UUID> jobActive) {
-        return GenericPlans.read(jdbi, h -> h.createQuery("""
+        return jdbi.withHandle(h -> h.createQuery("""
                         select s.job_id, s.idx, j.owner_node, s.kind <> all(:slotless) as holds_slot,
                             j.distribution = 'DISTRIBUTED' and s.kind = any(:spreadable) as spreadable
                         from step s join job j on j.id = s.job_id
@@ -137,7 +137,7 @@ public class DispatchStore {
             return 0;
         }
         return jdbi.inTransaction(h -> {
-            JobLocks.lockAllFencedWithGenericPlans(h, plan.stream().map(Dispatch::jobId).collect(Collectors.toCollection(TreeSet::new)),
+            JobLocks.lockAllFenced(h, plan.stream().map(Dispatch::jobId).collect(Collectors.toCollection(TreeSet::new)),
                     scheduler, epoch);
             Map<UUID, String> owners = new LinkedHashMap<>();
             Map<UUID, Boolean> starts = new HashMap<>();

@@ -52,7 +52,7 @@ public class ExecutionStore {
         /** A row of the node's steps; {@code claim} only for a running attempt not known yet. */
         record Row(AttemptKey key, boolean running, Claim claim) {
         }
-        List<Row> rows = GenericPlans.read(jdbi, h -> h.createQuery("""
+        List<Row> rows = jdbi.withHandle(h -> h.createQuery("""
                         select s.job_id, s.idx, s.attempt, s.state, s.spec::text as spec, s.job_priority, s.job_seq,
                             j.name, j.parameters::text as parameters, j.submitted_at, j.distribution,
                             j.started_at = s.started_at as starts_job
@@ -82,7 +82,6 @@ public class ExecutionStore {
      */
     public List<Claim> claim(String node, int max) {
         return jdbi.inTransaction(h -> {
-            GenericPlans.use(h);
             // lock order: job rows first (see JobLocks)
             UUID[] jobs = h.createQuery("""
                             select id from job where id in (

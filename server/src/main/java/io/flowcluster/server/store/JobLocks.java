@@ -15,11 +15,10 @@ import org.jdbi.v3.core.statement.Query;
 final class JobLocks {
 
     /**
-     * Joined into a lock statement, the first of the scheduler's transactions: {@link GenericPlans}
-     * for the rest of the transaction, and a row only while the lease is held ({@link Fencing#HELD}).
+     * Joined into a lock statement, the first of the scheduler's transactions: a row only while
+     * the lease is held ({@link Fencing#HELD}).
      */
-    private static final String FENCED_WITH_GENERIC_PLANS =
-            "(select " + GenericPlans.SETTING + ") as plans, (" + Fencing.HELD + ") as fence, ";
+    private static final String FENCED = "(" + Fencing.HELD + ") as fence, ";
 
     private JobLocks() {
     }
@@ -31,12 +30,11 @@ final class JobLocks {
     }
 
     /**
-     * {@link #lockAll}, {@link GenericPlans} for the rest of the transaction and
-     * {@link Fencing#check} in one statement, the first of a dispatch. No row comes back when the
-     * lease is not held or the jobs are gone; only then is the fence checked on its own, to tell
-     * the two apart.
+     * {@link #lockAll} and {@link Fencing#check} in one statement, the first of a dispatch. No row
+     * comes back when the lease is not held or the jobs are gone; only then is the fence checked
+     * on its own, to tell the two apart.
      */
-    static void lockAllFencedWithGenericPlans(Handle h, Collection<UUID> jobIds, String scheduler, long epoch) {
+    static void lockAllFenced(Handle h, Collection<UUID> jobIds, String scheduler, long epoch) {
         if (lockFenced(h, jobIds, scheduler, epoch).isEmpty()) {
             Fencing.check(h, scheduler, epoch);
         }
@@ -44,15 +42,15 @@ final class JobLocks {
 
     /**
      * Locks the jobs with an end recorded and not applied yet (see {@link ExecutionStore#ENDED_UNAPPLIED}),
-     * or those of {@code among} (by key: the nodes named them), with generic plans on, while
-     * {@code scheduler} holds the lease at {@code epoch}; returns them. None when the fence is
+     * or those of {@code among} (by key: the nodes named them), while {@code scheduler} holds the
+     * lease at {@code epoch}; returns them. None when the fence is
      * lost: nothing is written then, so nothing need be told apart.
      */
     static List<UUID> lockWithRecordedEndsFenced(Handle h, String scheduler, long epoch, Optional<Collection<UUID>> among) {
         if (among.isPresent()) {
             return lockFenced(h, among.get(), scheduler, epoch);
         }
-        return lock(h, FENCED_WITH_GENERIC_PLANS, """
+        return lock(h, FENCED, """
                 j.id in (select s.job_id from step s where s.state = 'RUNNING' and """ + ExecutionStore.ENDED_UNAPPLIED + ")",
                 q -> q.bind("node", scheduler).bind("epoch", epoch));
     }
@@ -61,7 +59,7 @@ final class JobLocks {
         if (jobIds.isEmpty()) {
             return List.of();
         }
-        return lock(h, FENCED_WITH_GENERIC_PLANS, "j.id = any(:ids)",
+        return lock(h, FENCED, "j.id = any(:ids)",
                 q -> q.bind("ids", jobIds.toArray(UUID[]::new)).bind("node", scheduler).bind("epoch", epoch));
     }
 

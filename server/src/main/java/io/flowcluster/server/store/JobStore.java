@@ -337,7 +337,7 @@ public class JobStore {
             sql.append(" and seq < :before");
         }
         sql.append(" order by seq desc limit :limit");
-        List<StoredJob> rows = jdbi.withHandle(h -> {
+        List<StoredJob> rows = GenericPlans.choosingPerExecution(jdbi, h -> {
             Query query = h.createQuery(sql.toString())
                     .bind("labels", json.write(q.labels()))
                     .bind("limit", q.limit() + 1);

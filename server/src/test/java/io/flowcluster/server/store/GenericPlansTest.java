@@ -2,47 +2,52 @@ package io.flowcluster.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
+import io.flowcluster.server.EmbeddedPostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.util.List;
-import java.util.UUID;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
 /**
- * Generic plans hold for the step path's transaction only: the pooled connection goes back to
- * the API's queries (job lists filtered by state or label) with PostgreSQL's own choice.
+ * The server's pool plans every prepared statement generically; the job list alone asks for
+ * PostgreSQL's own choice, for its transaction only.
  */
-class GenericPlansTest extends Stores {
+@QuarkusTest
+@QuarkusTestResource(EmbeddedPostgresResource.class)
+class GenericPlansTest {
+
+    private static final String WITH_AN_ARRAY = "select count(*) from step where state = 'READY' and kind <> all(:kinds)";
+
+    @Inject
+    Jdbi jdbi;
 
     @Test
-    void onlyForTheTransaction() {
+    void aPooledConnectionPlansAStatementOnceNeverPerExecution() {
         try (Handle h = jdbi.open()) {
-            h.useTransaction(tx -> {
-                GenericPlans.use(tx);
-                assertThat(planCacheMode(tx)).isEqualTo("force_generic_plan");
-            });
-            assertThat(planCacheMode(h)).as("after the commit, on the same connection").isEqualTo("auto");
+            assertThat(setting(h, "plan_cache_mode")).isEqualTo("force_generic_plan");
+            assertThat(setting(h, "idle_in_transaction_session_timeout")).as("the pool's other setting").isEqualTo("5s");
+            for (int i = 0; i < 10; i++) { // the driver prepares it on the server from the fifth execution on
+                h.createQuery(WITH_AN_ARRAY).bind("kinds", new String[] {"wait", "fanout"}).mapTo(Long.class).one();
+            }
+            List<Long> customPlans = h.createQuery("select custom_plans from pg_prepared_statements where statement = :text")
+                    .bind("text", WITH_AN_ARRAY.replace(":kinds", "$1")).mapTo(Long.class).list();
+            assertThat(customPlans).as("left to itself PostgreSQL plans its first five executions each anew").containsExactly(0L);
         }
     }
 
     @Test
-    void withTheFencedJobLocksInOneStatementLikewiseOnlyForTheTransaction() {
-        UUID job = submit("locked");
-        long epoch = cluster.holdLease("sched", Duration.ofSeconds(30)).orElseThrow();
+    void theJobListChoosesItsPlansPerExecutionForItsTransactionOnly() {
         try (Handle h = jdbi.open()) {
-            h.useTransaction(tx -> {
-                JobLocks.lockAllFencedWithGenericPlans(tx, List.of(job), "sched", epoch);
-                assertThat(planCacheMode(tx)).isEqualTo("force_generic_plan");
-                try (Handle other = jdbi.open()) {
-                    assertThat(other.createQuery("select id from job where id = :id for update skip locked")
-                            .bind("id", job).mapTo(UUID.class).list()).as("the job's row is locked").isEmpty();
-                }
-            });
-            assertThat(planCacheMode(h)).as("after the commit, on the same connection").isEqualTo("auto");
+            String during = GenericPlans.choosingPerExecution(h, tx -> setting(tx, "plan_cache_mode"));
+            assertThat(during).isEqualTo("auto");
+            assertThat(setting(h, "plan_cache_mode")).as("after the commit, on the same connection").isEqualTo("force_generic_plan");
         }
     }
 
-    private static String planCacheMode(Handle h) {
-        return h.createQuery("select current_setting('plan_cache_mode')").mapTo(String.class).one();
+    private static String setting(Handle h, String name) {
+        return h.createQuery("select current_setting(:name)").bind("name", name).mapTo(String.class).one();
     }
 }
