@@ -43,8 +43,8 @@ final class JobLocks {
     /**
      * Locks the jobs with an end recorded and not applied yet (see {@link ExecutionStore#ENDED_UNAPPLIED}),
      * or those of {@code among} (by key: the nodes named them), while {@code scheduler} holds the
-     * lease at {@code epoch}; returns them. None when the fence is
-     * lost: nothing is written then, so nothing need be told apart.
+     * lease at {@code epoch}; returns them. None when the fence is lost: nothing is written then,
+     * so nothing need be told apart.
      */
     static List<UUID> lockWithRecordedEndsFenced(Handle h, String scheduler, long epoch, Optional<Collection<UUID>> among) {
         if (among.isPresent()) {
