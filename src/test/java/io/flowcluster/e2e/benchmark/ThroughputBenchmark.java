@@ -156,8 +156,10 @@ class ThroughputBenchmark {
             return null;
         });
         if (doneBefore > 0) {
-            System.out.printf("Submitting %d jobs (8 client threads, the nodes draining): %.0f jobs/s, CPU ms per job: nodes %s, PostgreSQL %s%n",
-                    tasks, submitting.rate(), Round.perTask(submitting.instancesCpu(), tasks), Round.perTask(submitting.databaseCpu(), tasks));
+            BenchmarkReport.table("FlowCluster's submissions before the timed round (8 client threads, the nodes draining)",
+                    List.of("jobs", "jobs/s", "CPU ms per job: nodes", "CPU ms per job: PostgreSQL"),
+                    List.of(List.of(tasks, submitting.rate(), Round.perTask(submitting.instancesCpu(), tasks),
+                            Round.perTask(submitting.databaseCpu(), tasks))));
         }
         // one connection for the whole wait: a new one per poll would cost PostgreSQL a process each time;
         // the probe reads the head of an index, not every finished job (counting them took 7% of
